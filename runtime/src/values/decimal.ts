@@ -1,0 +1,261 @@
+/**
+ * Exact decimals with Python `decimal` semantics (context precision 28, half-even rounding),
+ * which is what Sesam computes with: `73.50 + 10.40` is `83.90`, `2 * 22.10` is `44.20`.
+ *
+ * value = coef × 10^exp. The coefficient is a JS number while it is a safe integer (the
+ * common case: prices, totals) and a bigint beyond that, so everyday arithmetic never
+ * allocates a bigint.
+ */
+import { Typed } from './types.js';
+
+type Coef = number | bigint;
+
+const PRECISION = 28;
+const SAFE = 9007199254740991;
+const POW10: number[] = [];
+for (let i = 0, p = 1; i <= 15; i++, p *= 10) POW10.push(p);
+
+export class Decimal extends Typed {
+  readonly tag = 'decimal' as const;
+  /** Always normalised: a number when |coef| ≤ 2^53 - 1, else a bigint. */
+  readonly coef: Coef;
+  readonly exp: number;
+
+  constructor(coef: Coef, exp: number) {
+    super();
+    this.coef = typeof coef === 'bigint' && coef >= -9007199254740991n && coef <= 9007199254740991n ? Number(coef) : coef;
+    this.exp = exp;
+  }
+
+  /** Parses decimal text (`73.50`, `-1E+3`, `.5`); undefined when it is not a finite decimal. */
+  static parse(text: string): Decimal | undefined {
+    const m = /^\s*([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);
+    if (!m) return undefined;
+    const intPart = m[2] ?? '';
+    const frac = m[3] ?? '';
+    if (intPart.length + frac.length === 0) return undefined;
+    const digits = (intPart + frac).replace(/^0+(?=\d)/, '');
+    let exp = -frac.length + (m[4] ? Number(m[4]) : 0);
+    let coef: Coef = digits.length <= 15 ? Number(digits) : BigInt(digits);
+    if (m[1] === '-') coef = typeof coef === 'number' ? -coef : -coef;
+    const d = new Decimal(coef, exp);
+    return digitCount(d.coef) > PRECISION ? round(d.coef, exp) : d;
+  }
+
+  static fromInteger(v: number | bigint): Decimal {
+    return new Decimal(v, 0);
+  }
+
+  /** A float becomes the decimal of its shortest repr (what Sesam shows: 2.2 → 2.2). */
+  static fromFloat(v: number): Decimal | undefined {
+    if (!Number.isFinite(v)) return undefined;
+    return Decimal.parse(String(v));
+  }
+
+  get sign(): number {
+    return typeof this.coef === 'number' ? Math.sign(this.coef) : this.coef > 0n ? 1 : this.coef < 0n ? -1 : 0;
+  }
+
+  isZero(): boolean {
+    return this.coef === 0 || this.coef === 0n;
+  }
+
+  toNumber(): number {
+    return Number(this.toString().replace(/^(-?)\./, '$10.'));
+  }
+
+  /** Python's `str(Decimal)`: plain notation unless the exponent is positive or very small. */
+  toString(): string {
+    const neg = this.sign < 0;
+    const digits = (neg ? absCoef(this.coef) : this.coef).toString();
+    const exp = this.exp;
+    const adjusted = exp + digits.length - 1;
+    let body: string;
+    if (exp <= 0 && adjusted >= -6) {
+      if (exp === 0) body = digits;
+      else {
+        const point = digits.length + exp;
+        body = point > 0 ? digits.slice(0, point) + '.' + digits.slice(point) : '0.' + '0'.repeat(-point) + digits;
+      }
+    } else {
+      const mant = digits.length > 1 ? digits[0] + '.' + digits.slice(1) : digits;
+      body = mant + 'E' + (adjusted >= 0 ? '+' : '') + adjusted;
+    }
+    return neg ? '-' + body : body;
+  }
+
+  /** The `string` DTL function writes decimals without an exponent (changelog). */
+  toPlainString(): string {
+    if (this.exp >= 0) {
+      return this.isZero() ? '0' : this.coef.toString() + '0'.repeat(this.exp);
+    }
+    const neg = this.sign < 0;
+    const digits = (neg ? absCoef(this.coef) : this.coef).toString();
+    const point = digits.length + this.exp;
+    const body = point > 0 ? digits.slice(0, point) + '.' + digits.slice(point) : '0.' + '0'.repeat(-point) + digits;
+    return neg ? '-' + body : body;
+  }
+
+  toJSON(): string {
+    return '~f' + this.toString();
+  }
+}
+
+function absCoef(c: Coef): Coef {
+  return typeof c === 'number' ? Math.abs(c) : c < 0n ? -c : c;
+}
+
+function big(c: Coef): bigint {
+  return typeof c === 'bigint' ? c : BigInt(c);
+}
+
+function digitCount(c: Coef): number {
+  const a = absCoef(c);
+  return a === 0 || a === 0n ? 1 : a.toString().length;
+}
+
+/** c × 10^k for k ≥ 0, staying in numbers while safe. */
+function scaleUp(c: Coef, k: number): Coef {
+  if (k === 0) return c;
+  if (typeof c === 'number' && k <= 15) {
+    const r = c * POW10[k]!;
+    if (r >= -SAFE && r <= SAFE) return r;
+  }
+  return big(c) * 10n ** BigInt(k);
+}
+
+/** Rounds a coefficient to the context precision, half-even, adjusting the exponent. */
+function round(c: Coef, exp: number): Decimal {
+  const n = digitCount(c);
+  if (n <= PRECISION) return new Decimal(c, exp);
+  const drop = n - PRECISION;
+  const b = big(c);
+  const div = 10n ** BigInt(drop);
+  let q = b / div;
+  const r = b % div;
+  const absR = r < 0n ? -r : r;
+  const half = div / 2n;
+  if (absR > half || (absR === half && (q % 2n !== 0n))) q += b < 0n ? -1n : 1n;
+  // Rounding up can add a digit (999… → 1000…).
+  if ((q < 0n ? -q : q).toString().length > PRECISION) return round(q, exp + drop);
+  return new Decimal(q, exp + drop);
+}
+
+export function decAdd(a: Decimal, b: Decimal): Decimal {
+  const exp = Math.min(a.exp, b.exp);
+  const ca = scaleUp(a.coef, a.exp - exp);
+  const cb = scaleUp(b.coef, b.exp - exp);
+  if (typeof ca === 'number' && typeof cb === 'number') {
+    const r = ca + cb;
+    if (r >= -SAFE && r <= SAFE) return new Decimal(r, exp);
+  }
+  return round(big(ca) + big(cb), exp);
+}
+
+export function decNeg(a: Decimal): Decimal {
+  return new Decimal(typeof a.coef === 'number' ? -a.coef : -a.coef, a.exp);
+}
+
+export function decSub(a: Decimal, b: Decimal): Decimal {
+  return decAdd(a, decNeg(b));
+}
+
+export function decMul(a: Decimal, b: Decimal): Decimal {
+  const exp = a.exp + b.exp;
+  if (typeof a.coef === 'number' && typeof b.coef === 'number') {
+    const r = a.coef * b.coef;
+    if (r >= -SAFE && r <= SAFE) return new Decimal(r, exp);
+  }
+  return round(big(a.coef) * big(b.coef), exp);
+}
+
+/** Python's Decimal division; undefined on division by zero. */
+export function decDiv(a: Decimal, b: Decimal): Decimal | undefined {
+  if (b.isZero()) return undefined;
+  const ideal = a.exp - b.exp;
+  if (a.isZero()) return new Decimal(0, ideal);
+  const negative = (a.sign < 0) !== (b.sign < 0);
+  const ca = big(absCoef(a.coef));
+  const cb = big(absCoef(b.coef));
+  const shift = digitCount(cb) - digitCount(ca) + PRECISION + 1;
+  let exp = ideal - shift;
+  let q: bigint;
+  let r: bigint;
+  if (shift >= 0) {
+    const n = ca * 10n ** BigInt(shift);
+    q = n / cb;
+    r = n % cb;
+  } else {
+    const d = cb * 10n ** BigInt(-shift);
+    q = ca / d;
+    r = ca % d;
+  }
+  if (r !== 0n) {
+    // Not exact: make the last digit non-zero so half-even rounding sees a sticky bit.
+    if (q % 5n === 0n) q += 1n;
+  } else {
+    while (exp < ideal && q % 10n === 0n) {
+      q /= 10n;
+      exp += 1;
+    }
+  }
+  return round(negative ? -q : q, exp);
+}
+
+/** Python's Decimal `%` (sign follows the dividend); undefined on division by zero. */
+export function decRem(a: Decimal, b: Decimal): Decimal | undefined {
+  if (b.isZero()) return undefined;
+  const exp = Math.min(a.exp, b.exp);
+  const ca = big(scaleUp(a.coef, a.exp - exp));
+  const cb = big(scaleUp(b.coef, b.exp - exp));
+  return round(ca % cb, exp);
+}
+
+export function decCompare(a: Decimal, b: Decimal): number {
+  const exp = Math.min(a.exp, b.exp);
+  const ca = scaleUp(a.coef, a.exp - exp);
+  const cb = scaleUp(b.coef, b.exp - exp);
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+
+/**
+ * Rounds to `digits` places after the point (quantize) with the given mode; the result keeps
+ * that scale (`2.299` at 2 places rounds to `2.30`, not `2.3`).
+ */
+export function decQuantize(a: Decimal, digits: number, mode: 'half-even' | 'ceil' | 'floor'): Decimal {
+  const exp = -digits;
+  if (a.exp >= exp) return new Decimal(scaleUp(a.coef, a.exp - exp), exp);
+  const drop = exp - a.exp;
+  const b = big(a.coef);
+  const div = 10n ** BigInt(drop);
+  let q = b / div;
+  const r = b % div;
+  if (r !== 0n) {
+    if (mode === 'ceil') {
+      if (b > 0n) q += 1n;
+    } else if (mode === 'floor') {
+      if (b < 0n) q -= 1n;
+    } else {
+      const absR = r < 0n ? -r : r;
+      const twice = absR * 2n;
+      if (twice > div || (twice === div && q % 2n !== 0n)) q += b < 0n ? -1n : 1n;
+    }
+  }
+  return new Decimal(q, exp);
+}
+
+/** The integral part, truncated towards zero. */
+export function decTruncate(a: Decimal): number | bigint {
+  if (a.exp >= 0) {
+    const v = big(a.coef) * 10n ** BigInt(a.exp);
+    return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+  }
+  const v = big(a.coef) / 10n ** BigInt(-a.exp);
+  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
+
+/** True when the value has no fractional part (`4.00`). */
+export function decIsIntegral(a: Decimal): boolean {
+  if (a.exp >= 0) return true;
+  return big(a.coef) % 10n ** BigInt(-a.exp) === 0n;
+}

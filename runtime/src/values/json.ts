@@ -1,0 +1,331 @@
+/**
+ * JSON in and out of the value model.
+ *
+ * Reading: `JSON.parse` is the fast path; it is only exact when the text has no fractional,
+ * exponent or very long numbers outside strings, so a cheap scan decides, and the exact
+ * parser below takes the rest. Raw JSON from outside keeps number text (a fraction becomes
+ * a decimal, as the seed's `"price": 73.50` → `"~f73.50"` shows); our own stored records
+ * write floats as JSON numbers, so there a fraction means a float.
+ *
+ * Writing: sorted keys, compact, transit-encoded — the canonical form that is hashed and
+ * stored.
+ */
+import { Decimal } from './decimal.js';
+import { decodeDeep, decodeTransitString } from './transit.js';
+import { Float, Typed, type Dict, type Value } from './types.js';
+
+export interface NumberPolicy {
+  /** What a number with a fraction or exponent becomes. */
+  fraction: 'decimal' | 'float';
+  /** `4.00` becomes the integer 4 (the http_endpoint source's `do_float_as_int`). */
+  integralAsInt: boolean;
+}
+
+/** Raw JSON from outside (files, HTTP bodies, embedded config): fractions are decimals. */
+export const EXTERNAL: NumberPolicy = { fraction: 'decimal', integralAsInt: true };
+/** Our own records: decimals are `~f` strings, so a JSON fraction is a float. */
+export const STORED: NumberPolicy = { fraction: 'float', integralAsInt: false };
+
+export class JsonSyntaxError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+  }
+}
+
+/**
+ * True when JSON.parse would lose number information: a fraction or exponent, or an integer
+ * too long to be exact, anywhere outside a string.
+ */
+export function needsExactNumbers(text: string): boolean {
+  const n = text.length;
+  let run = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      let j = text.indexOf('"', i + 1);
+      while (j > 0 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
+      if (j < 0) return false; // unterminated: let JSON.parse report it
+      i = j;
+      run = 0;
+      continue;
+    }
+    if (c >= 48 && c <= 57) {
+      if (++run >= 16) return true;
+      continue;
+    }
+    run = 0;
+    if (c === 46 || c === 101 || c === 69) return true;
+  }
+  return false;
+}
+
+function isEscaped(text: string, quote: number): boolean {
+  let k = quote - 1;
+  let backslashes = 0;
+  while (k >= 0 && text.charCodeAt(k) === 92) {
+    backslashes++;
+    k--;
+  }
+  return backslashes % 2 === 1;
+}
+
+/** Parses one JSON text into a value, with transit decoding and the given number policy. */
+export function parseJson(text: string, policy: NumberPolicy = EXTERNAL): Value {
+  if (!needsExactNumbers(text)) {
+    let v: Value;
+    try {
+      v = JSON.parse(text) as Value;
+    } catch (e) {
+      throw new JsonSyntaxError(e instanceof Error ? e.message : String(e), syntaxErrorOffset(e));
+    }
+    return text.includes('"~') ? decodeDeep(v) : v;
+  }
+  return new ExactParser(text, policy).parseDocument();
+}
+
+function syntaxErrorOffset(e: unknown): number {
+  const m = e instanceof Error ? /position (\d+)/.exec(e.message) : null;
+  return m ? Number(m[1]) : 0;
+}
+
+/** Converts number text under a policy. */
+export function numberFromText(text: string, policy: NumberPolicy): Value {
+  if (!/[.eE]/.test(text)) {
+    if (text.length < 16) return Number(text);
+    const b = BigInt(text);
+    return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
+  }
+  if (policy.fraction === 'float') return new Float(Number(text));
+  const d = Decimal.parse(text);
+  if (!d) return new Float(Number(text));
+  if (policy.integralAsInt && /^-?\d+\.0*$/.test(text)) {
+    const b = BigInt(text.slice(0, text.indexOf('.')));
+    return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
+  }
+  return d;
+}
+
+/** A small recursive-descent JSON parser that keeps number text. */
+class ExactParser {
+  private i = 0;
+  constructor(private readonly s: string, private readonly policy: NumberPolicy) {}
+
+  parseDocument(): Value {
+    this.ws();
+    const v = this.value();
+    this.ws();
+    if (this.i < this.s.length) this.fail('Unexpected data after JSON value');
+    return v;
+  }
+
+  private fail(msg: string): never {
+    throw new JsonSyntaxError(`${msg} at position ${this.i}`, this.i);
+  }
+
+  private ws(): void {
+    const s = this.s;
+    while (this.i < s.length) {
+      const c = s.charCodeAt(this.i);
+      if (c === 32 || c === 10 || c === 13 || c === 9) this.i++;
+      else break;
+    }
+  }
+
+  private value(): Value {
+    const s = this.s;
+    const c = s.charCodeAt(this.i);
+    if (c === 123) return this.object();
+    if (c === 91) return this.array();
+    if (c === 34) {
+      const str = this.string();
+      return str.charCodeAt(0) === 126 ? decodeTransitString(str) : str;
+    }
+    if (c === 45 || (c >= 48 && c <= 57)) return this.number();
+    if (s.startsWith('true', this.i)) {
+      this.i += 4;
+      return true;
+    }
+    if (s.startsWith('false', this.i)) {
+      this.i += 5;
+      return false;
+    }
+    if (s.startsWith('null', this.i)) {
+      this.i += 4;
+      return null;
+    }
+    return this.fail(this.i >= s.length ? 'Unexpected end of JSON input' : `Unexpected token ${s[this.i]}`);
+  }
+
+  private object(): Dict {
+    const out: Dict = {};
+    this.i++;
+    this.ws();
+    if (this.s.charCodeAt(this.i) === 125) {
+      this.i++;
+      return out;
+    }
+    for (;;) {
+      this.ws();
+      if (this.s.charCodeAt(this.i) !== 34) this.fail('Expected property name');
+      const key = this.string();
+      this.ws();
+      if (this.s.charCodeAt(this.i) !== 58) this.fail("Expected ':'");
+      this.i++;
+      this.ws();
+      const v = this.value();
+      if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[key] = v;
+      this.ws();
+      const c = this.s.charCodeAt(this.i);
+      if (c === 44) {
+        this.i++;
+        continue;
+      }
+      if (c === 125) {
+        this.i++;
+        return out;
+      }
+      this.fail("Expected ',' or '}'");
+    }
+  }
+
+  private array(): Value[] {
+    const out: Value[] = [];
+    this.i++;
+    this.ws();
+    if (this.s.charCodeAt(this.i) === 93) {
+      this.i++;
+      return out;
+    }
+    for (;;) {
+      this.ws();
+      out.push(this.value());
+      this.ws();
+      const c = this.s.charCodeAt(this.i);
+      if (c === 44) {
+        this.i++;
+        continue;
+      }
+      if (c === 93) {
+        this.i++;
+        return out;
+      }
+      this.fail("Expected ',' or ']'");
+    }
+  }
+
+  private string(): string {
+    const s = this.s;
+    const start = this.i;
+    let j = s.indexOf('"', start + 1);
+    while (j > 0 && isEscaped(s, j)) j = s.indexOf('"', j + 1);
+    if (j < 0) this.fail('Unterminated string');
+    this.i = j + 1;
+    const raw = s.slice(start, j + 1);
+    if (raw.indexOf('\\') < 0 && !/[\u0000-\u001f]/.test(raw)) return raw.slice(1, -1);
+    try {
+      return JSON.parse(raw) as string;
+    } catch {
+      this.i = start;
+      return this.fail('Bad string');
+    }
+  }
+
+  private number(): Value {
+    const s = this.s;
+    const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+    m.lastIndex = this.i;
+    const r = m.exec(s);
+    if (!r) this.fail('Bad number');
+    this.i += r[0].length;
+    return numberFromText(r[0], this.policy);
+  }
+}
+
+// ---------------------------------------------------------------- writing
+
+/** Compact JSON with sorted keys and transit encoding: the canonical, hashed form. */
+export function writeCanonical(v: Value): string {
+  return write(v, true);
+}
+
+/** Compact JSON keeping insertion order (transit encoding, exact floats). */
+export function writeJson(v: Value): string {
+  return write(v, false);
+}
+
+function write(v: Value | undefined, sort: boolean): string {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return String(v);
+    case 'bigint':
+      return v.toString();
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'undefined':
+      return 'null';
+  }
+  if (v === null) return 'null';
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    let out = '[' + write(v[0], sort);
+    for (let i = 1; i < v.length; i++) out += ',' + write(v[i], sort);
+    return out + ']';
+  }
+  if (v instanceof Typed) {
+    if (v instanceof Float) return floatJson(v.value);
+    return JSON.stringify(v.toJSON());
+  }
+  const d = v as Dict;
+  const keys = Object.keys(d);
+  if (sort && !isSorted(keys)) keys.sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (i > 0) out += ',';
+    out += JSON.stringify(k) + ':' + write(d[k], sort);
+  }
+  return out + '}';
+}
+
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
+}
+
+/** A float as JSON text that reads back as a float: integral values keep `.0`. */
+export function floatJson(x: number): string {
+  if (!Number.isFinite(x)) return 'null';
+  if (Number.isInteger(x)) return Math.abs(x) < 1e21 ? x.toFixed(1) : String(x);
+  return String(x);
+}
+
+/** True when the canonical text of a value holds floats or big integers (needs exact reading). */
+export function hasInexactNumbers(v: Value): boolean {
+  if (typeof v === 'bigint') return true;
+  if (v === null || typeof v !== 'object') return false;
+  if (v instanceof Typed) return v instanceof Float;
+  if (Array.isArray(v)) {
+    for (const x of v) if (hasInexactNumbers(x)) return true;
+    return false;
+  }
+  for (const k in v) if (hasInexactNumbers((v as Dict)[k]!)) return true;
+  return false;
+}
+
+/** Indented JSON (2 spaces, sorted keys) for people: `dtl dataset`, expected files. */
+export function writePretty(v: Value, indent = 2, sortKeys = true, level = 0): string {
+  const pad = ' '.repeat(indent * (level + 1));
+  const end = ' '.repeat(indent * level);
+  if (v === null || typeof v !== 'object' || v instanceof Typed) return write(v, sortKeys);
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    return '[\n' + v.map((x) => pad + writePretty(x, indent, sortKeys, level + 1)).join(',\n') + '\n' + end + ']';
+  }
+  const keys = Object.keys(v);
+  if (keys.length === 0) return '{}';
+  if (sortKeys) keys.sort();
+  return '{\n' + keys.map((k) => pad + JSON.stringify(k) + ': ' + writePretty((v as Dict)[k]!, indent, sortKeys, level + 1)).join(',\n') + '\n' + end + '}';
+}

@@ -1,0 +1,145 @@
+/**
+ * Arithmetic across the numeric tower. The result takes the most precise operand type:
+ * int < float < decimal (changelog: float+decimal=decimal, int*float=float, int/int=decimal).
+ * Operations return undefined when an operand is not a number or the result is undefined
+ * (division by zero); callers decide whether that means null or "dropped".
+ */
+import { Decimal, decAdd, decDiv, decMul, decRem, decSub } from './decimal.js';
+import { Float, Typed, normInt, type Value } from './types.js';
+
+export type Num = number | bigint | Float | Decimal;
+
+const SAFE = 9007199254740991;
+
+export function asNum(v: Value | undefined): Num | undefined {
+  if (typeof v === 'number' || typeof v === 'bigint') return v;
+  if (v instanceof Typed && (v.tag === 'float' || v.tag === 'decimal')) return v as Float | Decimal;
+  return undefined;
+}
+
+function kind(v: Num): 0 | 1 | 2 {
+  return typeof v === 'number' || typeof v === 'bigint' ? 0 : v instanceof Float ? 1 : 2;
+}
+
+function toDec(v: Num): Decimal | undefined {
+  if (typeof v === 'number' || typeof v === 'bigint') return Decimal.fromInteger(v);
+  if (v instanceof Float) return Decimal.fromFloat(v.value);
+  return v;
+}
+
+function toFloat(v: Num): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Float) return v.value;
+  return v.toNumber();
+}
+
+function intOp(a: number | bigint, b: number | bigint, op: 'add' | 'sub' | 'mul'): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = op === 'add' ? a + b : op === 'sub' ? a - b : a * b;
+    if (r >= -SAFE && r <= SAFE) return r;
+  }
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return normInt(op === 'add' ? x + y : op === 'sub' ? x - y : x * y);
+}
+
+function binary(a: Num, b: Num, op: 'add' | 'sub' | 'mul'): Num | undefined {
+  const k = Math.max(kind(a), kind(b));
+  if (k === 0) return intOp(a as number | bigint, b as number | bigint, op);
+  if (k === 1) {
+    const x = toFloat(a);
+    const y = toFloat(b);
+    return new Float(op === 'add' ? x + y : op === 'sub' ? x - y : x * y);
+  }
+  const x = toDec(a);
+  const y = toDec(b);
+  if (!x || !y) return undefined;
+  return op === 'add' ? decAdd(x, y) : op === 'sub' ? decSub(x, y) : decMul(x, y);
+}
+
+export function add(a: Num, b: Num): Num | undefined {
+  return binary(a, b, 'add');
+}
+
+export function sub(a: Num, b: Num): Num | undefined {
+  return binary(a, b, 'sub');
+}
+
+export function mul(a: Num, b: Num): Num | undefined {
+  return binary(a, b, 'mul');
+}
+
+/** True division; int/int gives a decimal. Undefined on division by zero. */
+export function div(a: Num, b: Num): Num | undefined {
+  const k = Math.max(kind(a), kind(b));
+  if (k === 1) {
+    const y = toFloat(b);
+    if (y === 0) return undefined;
+    return new Float(toFloat(a) / y);
+  }
+  const x = toDec(a);
+  const y = toDec(b);
+  if (!x || !y) return undefined;
+  return decDiv(x, y);
+}
+
+/** Remainder: floor modulo for ints and floats (Python), sign of dividend for decimals. */
+export function mod(a: Num, b: Num): Num | undefined {
+  const k = Math.max(kind(a), kind(b));
+  if (k === 0) {
+    const x = BigInt(a as number | bigint);
+    const y = BigInt(b as number | bigint);
+    if (y === 0n) return undefined;
+    let r = x % y;
+    if (r !== 0n && (r < 0n) !== (y < 0n)) r += y;
+    return normInt(r);
+  }
+  if (k === 1) {
+    const x = toFloat(a);
+    const y = toFloat(b);
+    if (y === 0) return undefined;
+    let r = x % y;
+    if (r !== 0 && (r < 0) !== (y < 0)) r += y;
+    return new Float(r);
+  }
+  const x = toDec(a);
+  const y = toDec(b);
+  if (!x || !y) return undefined;
+  return decRem(x, y);
+}
+
+/** Power: integer powers stay exact; anything else goes through doubles. */
+export function pow(a: Num, b: Num): Num | undefined {
+  const ka = kind(a);
+  const kb = kind(b);
+  if (kb === 0) {
+    const e = BigInt(b as number | bigint);
+    if (ka === 0 && e >= 0n) return normInt(BigInt(a as number | bigint) ** e);
+    if (ka === 2 && e >= 0n && e <= 10000n) {
+      let r = Decimal.fromInteger(1);
+      for (let i = 0n; i < e; i++) r = decMul(r, a as Decimal);
+      return r;
+    }
+  }
+  const r = Math.pow(toFloat(a), toFloat(b));
+  if (!Number.isFinite(r)) return undefined;
+  if (ka === 2 || kb === 2) return Decimal.fromFloat(r);
+  return new Float(r);
+}
+
+export function negate(a: Num): Num {
+  if (typeof a === 'number') return -a;
+  if (typeof a === 'bigint') return normInt(-a);
+  if (a instanceof Float) return new Float(-a.value);
+  return new Decimal(typeof a.coef === 'number' ? -a.coef : -a.coef, a.exp);
+}
+
+export function isZero(a: Num): boolean {
+  if (typeof a === 'number') return a === 0;
+  if (typeof a === 'bigint') return a === 0n;
+  if (a instanceof Float) return a.value === 0;
+  return a.isZero();
+}
+
+export { toFloat as numToFloat };
