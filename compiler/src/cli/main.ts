@@ -1,0 +1,65 @@
+/** The `dtl` command line: dispatch to subcommands, turn user errors into exit status 2. */
+import { ProjectLoadError } from '../project/load.js';
+import { ToolConfigError } from '../check/tool-config.js';
+import { EnvFileError } from '../config/env.js';
+import { CHECK_HELP, runCheck } from './check.js';
+import { type CliIO, UsageError, processIO, toolVersion } from './io.js';
+
+const HELP = `dtl — offline toolchain for Sesam DTL and pipe configs
+
+Usage: dtl <command> [options]
+
+Commands:
+  check [PATH]            lint a config project (exit 0 clean, 1 problems, 2 usage error)
+  build [PATH] -o OUT     compile every pipe to JavaScript plus a manifest and one bundle
+  run [PATH]              compile and run the project on the file-backed runtime
+  test [PATH]             run sesam-py style tests (expected/*.json) offline
+  dataset ID              print a dataset's entities as JSON
+  start [PATH]            build, run until quiescent and print every dataset (the tutorial demo)
+
+Options:
+  -h, --help              help (also: dtl <command> --help)
+  -v, --version           print the version
+
+Run 'dtl <command> --help' for a command's options.`;
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+const COMMANDS: Record<string, { run: () => Promise<Command>; help?: string }> = {
+  check: { run: async () => runCheck, help: CHECK_HELP },
+};
+
+export function registerCommand(name: string, run: () => Promise<Command>): void {
+  COMMANDS[name] = { run };
+}
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    io.out(HELP);
+    return cmd === undefined ? 2 : 0;
+  }
+  if (cmd === '-v' || cmd === '--version' || cmd === 'version') {
+    io.out(toolVersion());
+    return 0;
+  }
+  const entry = COMMANDS[cmd];
+  if (!entry) {
+    io.err(`dtl: unknown command '${cmd}'. Run 'dtl --help' for the list of commands.`);
+    return 2;
+  }
+  try {
+    const run = await entry.run();
+    return await run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ProjectLoadError || e instanceof ToolConfigError || e instanceof EnvFileError || isParseArgsError(e)) {
+      io.err(`dtl ${cmd}: ${e instanceof Error ? e.message : String(e)}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function isParseArgsError(e: unknown): boolean {
+  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && String((e as unknown as { code: string }).code).startsWith('ERR_PARSE_ARGS');
+}

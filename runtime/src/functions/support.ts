@@ -1,0 +1,59 @@
+/**
+ * Shared value-shape helpers for function implementations: list coercion, first values,
+ * map-style application with silent dropping.
+ */
+import type { Value } from '../values/types.js';
+
+/** null → [], scalar → [scalar], list → itself. */
+export function toList(v: Value | undefined): Value[] {
+  if (v === null || v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** The first value of a list, or the value itself; undefined for null or []. */
+export function firstValue(v: Value | undefined): Value | undefined {
+  if (Array.isArray(v)) return v.length > 0 ? v[0] : undefined;
+  return v === null ? undefined : v;
+}
+
+/**
+ * Map-style application: a list maps element-wise, dropping elements the function rejects
+ * (returns undefined); a single value maps to the result or null when rejected; null stays null.
+ */
+export function mapValues(v: Value | undefined, f: (x: Value) => Value | undefined): Value {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) {
+    const out: Value[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const r = f(v[i]!);
+      if (r !== undefined) out.push(r);
+    }
+    return out;
+  }
+  const r = f(v);
+  return r === undefined ? null : r;
+}
+
+/**
+ * Cast-style application with a DEFAULT: a value that fails the cast is replaced by
+ * default(value) when a default is given, otherwise dropped. null inputs are skipped.
+ */
+export function castValues(v: Value | undefined, cast: (x: Value) => Value | undefined, fallback: ((x: Value) => Value) | undefined): Value {
+  if (v === null || v === undefined) return null;
+  const one = (x: Value): Value | undefined => {
+    if (x === null) return undefined;
+    const r = cast(x);
+    if (r !== undefined) return r;
+    return fallback ? fallback(x) : undefined;
+  };
+  if (Array.isArray(v)) {
+    const out: Value[] = [];
+    for (const x of v) {
+      const r = one(x);
+      if (r !== undefined) out.push(r);
+    }
+    return out;
+  }
+  const r = one(v);
+  return r === undefined ? null : r;
+}
