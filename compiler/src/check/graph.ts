@@ -47,12 +47,7 @@ export function buildGraph(pipes: readonly GraphPipe[]): DatasetGraph {
   const cycles: string[][] = [];
   for (const c of sccs) if (c.length > 1) cycles.push(c.map((i) => pipes[i]!.id));
   for (const id of selfLoops) if (!cycles.some((c) => c.includes(id))) cycles.push([id]);
-  // Tarjan yields SCCs in reverse topological order.
-  const order = sccs
-    .slice()
-    .reverse()
-    .flatMap((c) => c.slice().sort((a, b) => a - b))
-    .map((i) => pipes[i]!.id);
+  const order = stableTopoOrder(edges, sccs).map((i) => pipes[i]!.id);
 
   return {
     writers,
@@ -147,4 +142,35 @@ function tarjan(edges: number[][]): number[][] {
     }
   }
   return out;
+}
+
+/**
+ * Producers before consumers, otherwise file order: Kahn's algorithm over the condensation,
+ * always taking the ready component whose first pipe comes earliest in the project.
+ */
+function stableTopoOrder(edges: number[][], sccs: number[][]): number[] {
+  const comp = new Array<number>(edges.length);
+  sccs.forEach((c, ci) => c.forEach((v) => (comp[v] = ci)));
+  const indeg = new Array<number>(sccs.length).fill(0);
+  const out: Set<number>[] = sccs.map(() => new Set());
+  edges.forEach((targets, v) => {
+    for (const w of targets) {
+      const a = comp[v]!;
+      const b = comp[w]!;
+      if (a !== b && !out[a]!.has(b)) {
+        out[a]!.add(b);
+        indeg[b]!++;
+      }
+    }
+  });
+  const first = sccs.map((c) => Math.min(...c));
+  const ready = sccs.map((_, i) => i).filter((i) => indeg[i] === 0);
+  const order: number[] = [];
+  while (ready.length > 0) {
+    ready.sort((a, b) => first[a]! - first[b]!);
+    const c = ready.shift()!;
+    order.push(...sccs[c]!.slice().sort((a, b) => a - b));
+    for (const d of out[c]!) if (--indeg[d]! === 0) ready.push(d);
+  }
+  return order;
 }

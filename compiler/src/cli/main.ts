@@ -15,6 +15,7 @@ Commands:
   run [PATH]              compile and run the project on the file-backed runtime
   test [PATH]             run sesam-py style tests (expected/*.json) offline
   dataset ID              print a dataset's entities as JSON
+  push PIPE FILE [PATH]   send entities to an http_endpoint pipe without a server
   start [PATH]            build, run until quiescent and print every dataset (the tutorial demo)
 
 Options:
@@ -27,6 +28,12 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, { run: () => Promise<Command>; help?: string }> = {
   check: { run: async () => runCheck, help: CHECK_HELP },
+  build: { run: async () => (await import('./project-commands.js')).runBuild },
+  run: { run: async () => (await import('./project-commands.js')).runRun },
+  start: { run: async () => (await import('./project-commands.js')).runStart },
+  dataset: { run: async () => (await import('./project-commands.js')).runDataset },
+  push: { run: async () => (await import('./project-commands.js')).runPush },
+  test: { run: async () => (await import('./test-command.js')).runTest },
 };
 
 export function registerCommand(name: string, run: () => Promise<Command>): void {

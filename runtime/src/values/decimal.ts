@@ -35,21 +35,39 @@ export class Decimal extends Typed {
     const frac = m[3] ?? '';
     if (intPart.length + frac.length === 0) return undefined;
     const digits = (intPart + frac).replace(/^0+(?=\d)/, '');
-    let exp = -frac.length + (m[4] ? Number(m[4]) : 0);
+    const exp = -frac.length + (m[4] ? Number(m[4]) : 0);
     let coef: Coef = digits.length <= 15 ? Number(digits) : BigInt(digits);
     if (m[1] === '-') coef = typeof coef === 'number' ? -coef : -coef;
-    const d = new Decimal(coef, exp);
-    return digitCount(d.coef) > PRECISION ? round(d.coef, exp) : d;
+    // Construction is exact, as in Python: `Decimal('1234…')` keeps every digit; the context
+    // precision only applies to the results of arithmetic.
+    return new Decimal(coef, exp);
   }
 
   static fromInteger(v: number | bigint): Decimal {
     return new Decimal(v, 0);
   }
 
-  /** A float becomes the decimal of its shortest repr (what Sesam shows: 2.2 → 2.2). */
+  /**
+   * A float becomes the decimal of its Python `repr` (what Sesam shows: 2.2 → 2.2, 2.0 → 2.0,
+   * 1e16 → 1E+16), i.e. `Decimal(str(f))`, not the exact binary value.
+   */
   static fromFloat(v: number): Decimal | undefined {
     if (!Number.isFinite(v)) return undefined;
-    return Decimal.parse(String(v));
+    // toExponential() without an argument gives the shortest round-tripping digits, the same
+    // digits Python's repr picks; only the notation (and so the exponent) differs.
+    const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(v.toExponential());
+    if (!m) return undefined;
+    const digits = m[2]! + (m[3] ?? '');
+    const x = Number(m[4]);
+    let exp = x - (digits.length - 1);
+    let coefText = digits;
+    // repr uses fixed notation for 1e-4 <= |v| < 1e16, always with at least one fraction digit.
+    if (x >= -4 && x < 16 && exp > -1) {
+      coefText = digits + '0'.repeat(exp + 1);
+      exp = -1;
+    }
+    const c: Coef = coefText.length <= 15 ? Number(coefText) : BigInt(coefText);
+    return new Decimal(m[1] === '-' ? (typeof c === 'number' ? -c : -c) : c, exp);
   }
 
   get sign(): number {
@@ -208,6 +226,10 @@ export function decRem(a: Decimal, b: Decimal): Decimal | undefined {
   const exp = Math.min(a.exp, b.exp);
   const ca = big(scaleUp(a.coef, a.exp - exp));
   const cb = big(scaleUp(b.coef, b.exp - exp));
+  // Python signals DivisionImpossible when the integer quotient needs more than the context
+  // precision; there is no meaningful remainder then.
+  const q = ca / cb;
+  if ((q < 0n ? -q : q).toString().length > PRECISION) return undefined;
   return round(ca % cb, exp);
 }
 
@@ -226,6 +248,12 @@ export function decQuantize(a: Decimal, digits: number, mode: 'half-even' | 'cei
   const exp = -digits;
   if (a.exp >= exp) return new Decimal(scaleUp(a.coef, a.exp - exp), exp);
   const drop = exp - a.exp;
+  if (drop > digitCount(a.coef) + 1) {
+    // |a| < a tenth of a unit at the target scale: the answer is 0 or one unit, and
+    // 10^drop (which could have a million digits for 1E-999999) is not needed.
+    const s = a.sign;
+    return new Decimal(mode === 'ceil' && s > 0 ? 1 : mode === 'floor' && s < 0 ? -1 : 0, exp);
+  }
   const b = big(a.coef);
   const div = 10n ** BigInt(drop);
   let q = b / div;

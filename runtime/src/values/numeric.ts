@@ -10,6 +10,7 @@ import { Float, Typed, normInt, type Value } from './types.js';
 export type Num = number | bigint | Float | Decimal;
 
 const SAFE = 9007199254740991;
+const MAX_POW_BITS = 1_000_000n;
 
 export function asNum(v: Value | undefined): Num | undefined {
   if (typeof v === 'number' || typeof v === 'bigint') return v;
@@ -115,7 +116,14 @@ export function pow(a: Num, b: Num): Num | undefined {
   const kb = kind(b);
   if (kb === 0) {
     const e = BigInt(b as number | bigint);
-    if (ka === 0 && e >= 0n) return normInt(BigInt(a as number | bigint) ** e);
+    if (ka === 0 && e >= 0n) {
+      const base = BigInt(a as number | bigint);
+      // Guard against results too large to hold (2^64 ** 2^40 would hang the pump rather
+      // than fail): beyond ~10^300000 the power is treated as undefined.
+      const bits = BigInt((base < 0n ? -base : base).toString(2).length);
+      if (bits > 1n && bits * e > MAX_POW_BITS) return undefined;
+      return normInt(base ** e);
+    }
     if (ka === 2 && e >= 0n && e <= 10000n) {
       let r = Decimal.fromInteger(1);
       for (let i = 0n; i < e; i++) r = decMul(r, a as Decimal);

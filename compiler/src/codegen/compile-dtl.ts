@@ -1,0 +1,603 @@
+/**
+ * DTL IR → JavaScript. One instance compiles one `dtl` transform of a pipe into the body of
+ * the pipe module's `create` function: rule functions, hops spec descriptors, and the
+ * dependency-tracking chains that invert each hops join.
+ *
+ * Conventions of the generated code (see runtime/src/compiled/index.ts for `rt`):
+ *  - a rule is `function <name>(S, P)`: S the source value, P the parent context
+ *    ({_S, _T, _P}) or null; it returns the target, `rt.DISCARD`, or `rt.filtered(T)`;
+ *  - `R` (root context) and `B` (request parameters) are per-entity variables of the pipe;
+ *  - `cx` is the function context, `F` the function table, `H` the hops executor;
+ *  - `_0`, `_1`, … are the `_` of nested function expressions;
+ *  - inside hops specs, functions take `(r, c)`: r the row ({_S, alias: entity, …}) and c the
+ *    caller's {T, P}.
+ */
+import { createHash } from 'node:crypto';
+import { functionNamed, bindArguments } from '../dtl/catalog/index.js';
+import type { CatalogEntry } from '../dtl/catalog/types.js';
+import type { BoundArg, DtlProgram, Expr, HopsJoin, HopsSpec, Rule, Stmt } from '../dtl/ir.js';
+import type { JsonArray } from '../syntax/tree.js';
+import { ConstantPool } from './constants.js';
+
+export interface CompileOptions {
+  /** Prefix for generated names (one per DTL transform in the chain). */
+  readonly prefix: string;
+  readonly namespaced: boolean;
+  /** The pipe's source dataset when its source is a `dataset` source (dependency tracking). */
+  readonly sourceDataset: string | undefined;
+}
+
+/** How to get from a set of entities back to the pipe's source entities. */
+interface FindStep {
+  /** Key values of the current entities, towards the next set. */
+  readonly keys: string;
+  readonly dataset: string;
+  /** Find entities of `dataset` whose `inner` values overlap the keys (or by _id). */
+  readonly byId: boolean;
+  readonly index: string;
+  readonly inner: string;
+}
+
+/** A context's path back to the source: steps applied to the context's `_S` entities. */
+type Chain = { readonly dataset: string; readonly steps: FindStep[] } | null;
+
+interface Ctx {
+  /** Number of enclosing function expressions (the current `_` is `_${depth-1}`). */
+  readonly depth: number;
+  /** Inside a hops spec function: variables compile against the row `r` and caller `c`. */
+  readonly hops: boolean;
+  readonly rule: string;
+  /** Dependency chain of the context's `_S` (null when untrackable). */
+  readonly chain: Chain;
+}
+
+export interface DependencyOut {
+  /** The dataset whose changes trigger reprocessing. */
+  readonly dataset: string;
+  /** JS for `{dataset, steps}` as the runtime expects. */
+  readonly code: string;
+  /** Datasets walked back to the source, in order (the last is the source dataset). */
+  readonly path: readonly string[];
+  /** The join that binds the hopped alias: its hopped side and its other side. */
+  readonly join: { readonly node: JsonArray; readonly hopped: Expr; readonly other: Expr };
+}
+
+export class DtlCompiler {
+  readonly consts: ConstantPool;
+  private readonly body: string[] = [];
+  private readonly ruleFns = new Map<string, string>();
+  private readonly usesR: boolean;
+  readonly dependencies: DependencyOut[] = [];
+  /** Joins whose inversion is impossible (the outer side is not an expression over _S). */
+  readonly untracked: JsonArray[] = [];
+  /** Datasets read by hops (for the manifest). */
+  readonly hopsDatasets = new Set<string>();
+  private readonly ruleChains = new Map<string, Chain>();
+
+  constructor(private readonly program: DtlProgram, private readonly opts: CompileOptions, consts: ConstantPool) {
+    this.consts = consts;
+    let i = 0;
+    for (const name of program.rules.keys()) this.ruleFns.set(name, `${opts.prefix}r${i++}`);
+    this.usesR = programUses(program, 'R');
+  }
+
+  /** Emits the rule functions; returns the JS of the transform object `{ apply(entity, created) }`. */
+  compile(): { declarations: string; transform: string } {
+    const source: Chain = this.opts.sourceDataset !== undefined ? { dataset: this.opts.sourceDataset, steps: [] } : null;
+    this.ruleChains.set('default', source);
+    // Rules applied with apply-hops get their chain when the call site is compiled; compile
+    // default first, then the others in dependency order (callers before callees).
+    const order = this.ruleOrder();
+    for (const name of order) {
+      const rule = this.program.rules.get(name)!;
+      this.body.push(this.compileRule(rule));
+    }
+    const def = this.ruleFns.get('default');
+    const trigger = this.program.triggerOn;
+    const transform = `{
+    type: 'dtl',
+    idRequired: ${this.program.idRequired},
+    ${trigger ? `triggerOn: { key: ${JSON.stringify(trigger.key)}, pattern: rt.compilePattern(${JSON.stringify(trigger.value)}) },` : ''}
+    apply(entity, created) {
+      OUT = created;
+      ${this.usesR ? 'R = null;' : ''}
+      return ${def ? `${def}(entity, null)` : 'entity'};
+    },
+  }`;
+    return { declarations: this.body.join('\n\n'), transform };
+  }
+
+  private ruleOrder(): string[] {
+    const names = [...this.program.rules.keys()];
+    const out: string[] = [];
+    const seen = new Set<string>();
+    const visit = (n: string): void => {
+      if (seen.has(n) || !this.program.rules.has(n)) return;
+      seen.add(n);
+      out.push(n);
+      for (const callee of calleesOf(this.program.rules.get(n)!)) visit(callee);
+    };
+    visit('default');
+    for (const n of names) visit(n);
+    return out;
+  }
+
+  private compileRule(rule: Rule): string {
+    const fn = this.ruleFns.get(rule.name)!;
+    const isDefault = rule.name === 'default';
+    const ctx: Ctx = { depth: 0, hops: false, rule: rule.name, chain: this.ruleChains.get(rule.name) ?? null };
+    const lines: string[] = [`function ${fn}(S, P) {`, '  const T = {};'];
+    if (isDefault && this.usesR) lines.push('  R = { _S: S, _T: T };');
+    for (const s of rule.body) lines.push(indent(this.stmt(s, ctx), 2));
+    lines.push('  return T;', '}');
+    return `// rule ${JSON.stringify(rule.name)}\n${lines.join('\n')}`;
+  }
+
+  // ------------------------------------------------------------------ statements
+
+  private stmt(s: Stmt, ctx: Ctx): string {
+    const name = s.entry.name;
+    const a = s.args;
+    const ns = this.opts.namespaced;
+    switch (name) {
+      case 'comment':
+        return '';
+      case 'add': {
+        const prop = a[0]!.expr!;
+        const value = this.expr(a[1]!.expr!, ctx);
+        if (!ns && prop.k === 'lit' && typeof prop.value === 'string' && prop.value !== '__proto__') {
+          return `T[${JSON.stringify(prop.value)}] = ${value};`;
+        }
+        return `rt.add(cx, T, ${this.expr(prop, ctx)}, ${value});`;
+      }
+      case 'add-if': {
+        const prop = this.expr(a[0]!.expr!, ctx);
+        const value = this.expr(a[a.length - 1]!.expr!, ctx);
+        let cond = 'v !== null';
+        if (a.length === 3) cond = `rt.truthy((${this.lambda(a[1]!.expr!, ctx)})(v))`;
+        return `{ const v = ${value}; if (${cond}) rt.add(cx, T, ${prop}, v); }`;
+      }
+      case 'default': {
+        const prop = a[0]!.expr!;
+        const value = this.expr(a[1]!.expr!, ctx);
+        if (!ns && prop.k === 'lit' && typeof prop.value === 'string' && prop.value !== '__proto__') {
+          const key = JSON.stringify(prop.value);
+          return `if (!rt.hasOwn(T, ${key})) T[${key}] = ${value};`;
+        }
+        return `rt.addDefault(cx, T, ${this.expr(prop, ctx)}, () => ${value});`;
+      }
+      case 'copy': {
+        const inc = a[0]!.expr!;
+        const exc = a[1]?.expr;
+        if (!ns && !exc && inc.k === 'lit' && inc.value === '*') return 'rt.copyAll(S, T);';
+        return `rt.copy(cx, S, T, ${this.patterns(inc, ctx)}, ${exc ? this.patterns(exc, ctx) : '[]'});`;
+      }
+      case 'remove':
+        return `rt.remove(cx, T, ${this.patterns(a[0]!.expr!, ctx)});`;
+      case 'rename':
+        return `rt.rename(cx, S, T, ${this.expr(a[0]!.expr!, ctx)}, ${this.expr(a[1]!.expr!, ctx)});`;
+      case 'merge':
+        return `rt.merge(T, ${this.expr(a[0]!.expr!, ctx)}, false);`;
+      case 'merge-union':
+        return `rt.merge(T, ${this.expr(a[0]!.expr!, ctx)}, true);`;
+      case 'make-ni':
+        return `rt.makeNi(cx, S, T, ${this.expr(a[0]!.expr!, ctx)}, ${this.expr(a[1]!.expr!, ctx)}, ${a[2] ? this.expr(a[2].expr!, ctx) : 'undefined'});`;
+      case 'create':
+        return `rt.create(OUT, ${this.expr(a[0]!.expr!, ctx)});`;
+      case 'create-child':
+        return `rt.createChild(T, ${this.expr(a[0]!.expr!, ctx)});`;
+      case 'filter':
+        return a.length === 0 ? 'return rt.filtered(T);' : `if (!rt.truthy(${this.expr(a[0]!.expr!, ctx)})) return rt.filtered(T);`;
+      case 'discard':
+        return a.length === 0 ? 'return rt.DISCARD;' : `if (!rt.truthy(${this.expr(a[0]!.expr!, ctx)})) return rt.DISCARD;`;
+      case 'fail!':
+        return `throw new rt.DtlFailure(rt.messageOf(${this.expr(a[0]!.expr!, ctx)}), false);`;
+      case 'trip!':
+        return `throw new rt.DtlFailure(rt.messageOf(${this.expr(a[0]!.expr!, ctx)}), true);`;
+      case 'sleep!':
+        return `rt.sleep(${this.expr(a[0]!.expr!, ctx)});`;
+      case 'if': {
+        const then = this.block(a[1]!.stmts ?? [], ctx);
+        const els = a[2] ? this.block(a[2].stmts ?? [], ctx) : '';
+        return `if (rt.truthy(${this.expr(a[0]!.expr!, ctx)})) {\n${then}\n}${els ? ` else {\n${els}\n}` : ''}`;
+      }
+      case 'case': {
+        let out = '';
+        let i = 0;
+        for (; i + 1 < a.length; i += 2) {
+          out += `${i === 0 ? '' : ' else '}if (rt.truthy(${this.expr(a[i]!.expr!, ctx)})) {\n${this.block(a[i + 1]!.stmts ?? [], ctx)}\n}`;
+        }
+        if (i < a.length) out += ` else {\n${this.block(a[i]!.stmts ?? [], ctx)}\n}`;
+        return out;
+      }
+      case 'case-eq': {
+        let out = `{ const cv = ${this.expr(a[0]!.expr!, ctx)};\n`;
+        let i = 1;
+        let first = true;
+        for (; i + 1 < a.length; i += 2) {
+          out += `${first ? '' : ' else '}if (rt.eq(cv, ${this.expr(a[i]!.expr!, ctx)})) {\n${this.block(a[i + 1]!.stmts ?? [], ctx)}\n}`;
+          first = false;
+        }
+        if (i < a.length) out += ` else {\n${this.block(a[i]!.stmts ?? [], ctx)}\n}`;
+        return out + '\n}';
+      }
+    }
+    throw new Error(`codegen: transform '${name}' is not supported`);
+  }
+
+  private block(stmts: Stmt[], ctx: Ctx): string {
+    return indent(stmts.map((s) => this.stmt(s, ctx)).filter((x) => x !== '').join('\n'), 2);
+  }
+
+  private patterns(e: Expr, ctx: Ctx): string {
+    if (e.k === 'lit' || e.k === 'dict') return this.consts.pool('CP', `rt.compilePatterns(${this.consts.ref(e.value)})`);
+    return `rt.compilePatterns(${this.expr(e, ctx)})`;
+  }
+
+  // ------------------------------------------------------------------ expressions
+
+  expr(e: Expr, ctx: Ctx): string {
+    switch (e.k) {
+      case 'lit':
+      case 'dict':
+        return this.consts.ref(e.value);
+      case 'var':
+        return this.path(this.varRoot(e.name, ctx), e.steps);
+      case 'alias':
+        return this.path(`r[${JSON.stringify(e.alias)}]`, e.steps);
+      case 'call':
+        return this.call(e.entry, e.args, ctx);
+      case 'hops':
+        return this.hopsCall(e.specs, ctx);
+      case 'apply': {
+        const fn = this.ruleFns.get(e.rule);
+        if (!fn) return 'null';
+        return `rt.applyRule(${this.expr(e.values, ctx)}, (x) => ${fn}(x, ${this.parentObject(ctx)}))`;
+      }
+      case 'apply-hops': {
+        const fn = this.ruleFns.get(e.rule);
+        if (!fn) return 'null';
+        const chain = this.chainAfterSpecs(e.specs, ctx.chain);
+        if (!this.ruleChains.has(e.rule)) this.ruleChains.set(e.rule, chain);
+        return `rt.applyRule(${this.hopsCall(e.specs, ctx)}, (x) => ${fn}(x, ${this.parentObject(ctx)}))`;
+      }
+      case 'bad':
+        throw new Error('codegen: cannot compile an erroneous expression');
+    }
+  }
+
+  private varRoot(name: string, ctx: Ctx): string {
+    switch (name) {
+      case 'S':
+        return ctx.hops ? 'r._S' : 'S';
+      case 'T':
+        return ctx.hops ? 'c.T' : 'T';
+      case 'P':
+        return ctx.hops ? 'c.P' : 'P';
+      case 'R':
+        return 'R';
+      case 'B':
+        return 'B';
+      default:
+        return ctx.depth > 0 ? `_${ctx.depth - 1}` : 'null';
+    }
+  }
+
+  private path(root: string, steps: readonly string[]): string {
+    if (steps.length === 0) return root;
+    const fn = this.opts.namespaced ? 'rt.stepNs' : 'rt.step';
+    const extra = this.opts.namespaced ? ', cx.propertyNamespace' : '';
+    let out = root;
+    for (const s of steps) out = `${fn}(${out}, ${JSON.stringify(s)}${extra})`;
+    return out;
+  }
+
+  private parentObject(ctx: Ctx): string {
+    return ctx.hops ? '{ _S: r._S, _T: c.T, _P: c.P }' : '{ _S: S, _T: T, _P: P }';
+  }
+
+  private lambda(e: Expr, ctx: Ctx): string {
+    const inner: Ctx = { ...ctx, depth: ctx.depth + 1 };
+    return `(_${ctx.depth}) => ${this.expr(e, inner)}`;
+  }
+
+  private arg(a: BoundArg, ctx: Ctx): string {
+    if (a.param.type === 'function' || a.param.type === 'default') return this.lambda(a.expr!, ctx);
+    if (a.raw !== undefined) return 'null';
+    return this.expr(a.expr!, ctx);
+  }
+
+  private call(entry: CatalogEntry, args: BoundArg[], ctx: Ctx): string {
+    const x = (i: number): string => this.expr(args[i]!.expr!, ctx);
+    switch (entry.name) {
+      case 'if':
+        return `(rt.truthy(${x(0)}) ? ${x(1)} : ${args[2] ? x(2) : 'null'})`;
+      case 'case': {
+        let out = '';
+        let i = 0;
+        for (; i + 1 < args.length; i += 2) out += `rt.truthy(${x(i)}) ? ${x(i + 1)} : `;
+        return `(${out}${i < args.length ? x(i) : 'null'})`;
+      }
+      case 'case-eq': {
+        let out = '';
+        let i = 1;
+        for (; i + 1 < args.length; i += 2) out += `rt.eq(cv, ${x(i)}) ? ${x(i + 1)} : `;
+        return `((cv) => ${out}${i < args.length ? x(i) : 'null'})(${x(0)})`;
+      }
+      case 'and':
+        return `(${args.map((_, i) => `rt.truthy(${x(i)})`).join(' && ')})`;
+      case 'or':
+        return `(${args.map((_, i) => `rt.truthy(${x(i)})`).join(' || ')})`;
+      case 'not':
+        return `!(${args.map((_, i) => `rt.truthy(${x(i)})`).join(' && ')})`;
+      case 'coalesce-args':
+        return `rt.coalesceArgs(${args.map((_, i) => `() => ${x(i)}`).join(', ')})`;
+      case 'eq':
+        return `rt.eq(${x(0)}, ${x(1)})`;
+      case 'neq':
+        return `!rt.eq(${x(0)}, ${x(1)})`;
+      case 'list':
+        return `[${args.map((_, i) => x(i)).join(', ')}]`;
+      case 'is-changed':
+        return `F["is-changed"](cx, ${this.lambda(args[0]!.expr!, ctx)}, ${this.varRoot('S', ctx)})`;
+      case 'lookup-entity':
+        return `rt.lookupEntity(cx, ${x(0)}, ${x(1)})`;
+    }
+    const fnRef = this.consts.pool('f', `rt.fn(${JSON.stringify(entry.name)})`);
+    if (entry.signatures.length > 1) return `${fnRef}(cx${args.map((a) => ', ' + this.arg(a, ctx)).join('')})`;
+    const bound = bindArguments(entry, args.length)!;
+    const sig = bound.signature;
+    const parts: string[] = [];
+    sig.params.forEach((p, pi) => {
+      const mine = bound.args.filter((b) => b.paramIndex === pi);
+      if (mine.length === 0) {
+        if (!p.repeat) parts.push('undefined');
+        return;
+      }
+      for (const b of mine) parts.push(this.arg(args[b.index]!, ctx));
+    });
+    return `${fnRef}(cx${parts.map((p) => ', ' + p).join('')})`;
+  }
+
+  // ------------------------------------------------------------------ hops
+
+  private hopsCall(specs: HopsSpec[], ctx: Ctx): string {
+    const names: string[] = [];
+    let chain = ctx.chain;
+    let needsCtx = false;
+    for (const spec of specs) {
+      const { code, usesCtx } = this.hopsSpec(spec, ctx, chain);
+      needsCtx ||= usesCtx;
+      names.push(this.consts.pool('HS', code));
+      chain = this.chainAfterSpec(spec, chain);
+    }
+    const input = this.varRoot('S', ctx);
+    const c = needsCtx ? (ctx.hops ? 'c' : '{ T, P }') : 'null';
+    return `H.hops([${names.join(', ')}], ${input}, ${c})`;
+  }
+
+  /** Compiles one hops spec to a descriptor the runtime's hops executor understands. */
+  private hopsSpec(spec: HopsSpec, outer: Ctx, chain: Chain): { code: string; usesCtx: boolean } {
+    const ctx: Ctx = { depth: outer.depth, hops: true, rule: outer.rule, chain };
+    const dsOf = new Map(spec.datasets.map((d) => [d.alias, d.dataset]));
+    for (const d of spec.datasets) this.hopsDatasets.add(d.dataset);
+    const plan = joinPlan(spec);
+    let usesCtx = false;
+    const track = (code: string): string => {
+      if (/\bc\.(T|P)\b/.test(code)) usesCtx = true;
+      return code;
+    };
+    const steps = plan.order.map((j) => {
+      const inner = this.entityFn(j.inner.expr, j.inner.alias);
+      const index = indexName(dsOf.get(j.inner.alias)!, inner);
+      return `{ alias: ${JSON.stringify(j.inner.alias)}, dataset: ${JSON.stringify(dsOf.get(j.inner.alias)!)}, outer: (r, c) => ${track(this.expr(j.outer.expr, ctx))}, inner: ${inner}, index: ${JSON.stringify(index)} }`;
+    });
+    const filters = [...spec.filters.map((f) => `(r, c) => rt.truthy(${track(this.expr(f, ctx))})`)];
+    for (const j of plan.extra) {
+      filters.push(`(r, c) => rt.intersects(${track(this.expr(j.left.expr, ctx))}, ${track(this.expr(j.right.expr, ctx))})`);
+    }
+    const subsets = spec.subsets.map((s) => `{ alias: ${JSON.stringify(s.alias)}, test: ${this.subsetFn(s.expr)} }`);
+    let ret: string;
+    const last = spec.datasets[spec.datasets.length - 1]!.alias;
+    if (!spec.return) ret = `{ kind: 'aliases', aliases: [${JSON.stringify(last)}] }`;
+    else if (spec.return.k === 'aliases') ret = `{ kind: 'aliases', aliases: ${JSON.stringify(spec.return.aliases)} }`;
+    else if (spec.return.k === 'path') ret = `{ kind: 'expr', fn: (r, c) => ${this.expr(spec.return.path, ctx)} }`;
+    else ret = `{ kind: 'expr', fn: (r, c) => ${track(this.expr(spec.return.expr, ctx))} }`;
+    this.collectDependencies(spec, plan, chain, dsOf);
+    const code = `{
+  datasets: ${JSON.stringify(spec.datasets.map((d) => ({ dataset: d.dataset, alias: d.alias })))},
+  steps: [${steps.join(',\n    ')}],
+  filters: [${filters.join(', ')}],
+  subsets: [${subsets.join(', ')}],
+  ret: ${ret},
+  recurse: ${spec.recurse}, maxDepth: ${spec.maxDepth === null ? 'null' : spec.maxDepth}, excludeRoot: ${spec.excludeRoot},
+}`;
+    return { code, usesCtx };
+  }
+
+  /** A function of one entity for an expression over a single alias (`_S` included). */
+  private entityFn(e: Expr, alias: string): string {
+    const ctx: Ctx = { depth: 0, hops: true, rule: '', chain: null };
+    const body = this.expr(e, ctx);
+    return `(e) => { const r = { ${alias === '_S' ? '_S' : JSON.stringify(alias)}: e }; return ${body}; }`;
+  }
+
+  private subsetFn(e: Expr): string {
+    // Subset expressions are written with _S standing for the alias entity.
+    return this.consts.pool('SUB', `(e) => { const r = { _S: e }; const c = null; return rt.truthy(${this.expr(e, { depth: 0, hops: true, rule: '', chain: null })}); }`);
+  }
+
+  // ------------------------------------------------------------------ dependency tracking
+
+  /** The chain of the entities a spec returns (its last alias), for chained specs and apply-hops. */
+  private chainAfterSpec(spec: HopsSpec, chain: Chain): Chain {
+    if (chain === null || !spec.trackDependencies || spec.recurse) return null;
+    if (spec.return && !(spec.return.k === 'aliases' && spec.return.aliases.length === 1)) return null;
+    const alias = spec.return?.k === 'aliases' ? spec.return.aliases[0]! : spec.datasets[spec.datasets.length - 1]!.alias;
+    const dsOf = new Map(spec.datasets.map((d) => [d.alias, d.dataset]));
+    const plan = joinPlan(spec);
+    const steps = this.reverse(alias, plan, dsOf, chain);
+    return steps ? { dataset: dsOf.get(alias)!, steps } : null;
+  }
+
+  private chainAfterSpecs(specs: HopsSpec[], chain: Chain): Chain {
+    let c = chain;
+    for (const s of specs) c = this.chainAfterSpec(s, c);
+    return c;
+  }
+
+  /** Steps from entities of `alias` back to the source, through the joins that bound it. */
+  private reverse(alias: string, plan: JoinPlan, dsOf: Map<string, string>, chain: Chain): FindStep[] | null {
+    if (chain === null) return null;
+    if (alias === '_S') return chain.steps;
+    const j = plan.order.find((x) => x.inner.alias === alias);
+    if (!j) return null;
+    if (!isPureOver(j.outer.expr, j.outer.alias)) return null;
+    const keys = this.entityFn(j.inner.expr, alias);
+    const parentDataset = j.outer.alias === '_S' ? chain.dataset : dsOf.get(j.outer.alias)!;
+    const byId = isIdPath(j.outer.expr);
+    const inner = this.entityFn(j.outer.expr, j.outer.alias);
+    const step: FindStep = { keys, dataset: parentDataset, byId, index: byId ? '_id' : indexName(parentDataset, inner), inner };
+    const rest = j.outer.alias === '_S' ? chain.steps : this.reverse(j.outer.alias, plan, dsOf, chain);
+    return rest === null ? null : [step, ...rest];
+  }
+
+  private collectDependencies(spec: HopsSpec, plan: JoinPlan, chain: Chain, dsOf: Map<string, string>): void {
+    if (!spec.trackDependencies) return;
+    for (const d of spec.datasets) {
+      const steps = this.reverse(d.alias, plan, dsOf, chain);
+      const j = plan.order.find((x) => x.inner.alias === d.alias);
+      if (!steps || !j) {
+        if (j && chain !== null) this.untracked.push(j.node);
+        continue;
+      }
+      const code = `{ dataset: ${JSON.stringify(d.dataset)}, steps: [${steps
+        .map((s) => `{ keys: ${s.keys}, dataset: ${JSON.stringify(s.dataset)}, byId: ${s.byId}, index: ${JSON.stringify(s.index)}, inner: ${s.inner} }`)
+        .join(', ')}] }`;
+      this.dependencies.push({ dataset: d.dataset, code, path: steps.map((x) => x.dataset), join: { node: j.node, hopped: j.inner.expr, other: j.outer.expr } });
+    }
+  }
+}
+
+interface JoinSide {
+  readonly alias: string;
+  readonly expr: Expr;
+}
+interface OrientedJoin {
+  readonly outer: JoinSide;
+  readonly inner: JoinSide;
+  readonly node: HopsJoin['node'];
+}
+interface JoinPlan {
+  /** Joins in the order they bind new aliases (BFS from _S). */
+  readonly order: OrientedJoin[];
+  /** Joins between aliases bound already: evaluated as overlap filters. */
+  readonly extra: HopsJoin[];
+}
+
+function joinPlan(spec: HopsSpec): JoinPlan {
+  const bound = new Set(['_S']);
+  const order: OrientedJoin[] = [];
+  const used = new Set<HopsJoin>();
+  let progress = true;
+  while (progress) {
+    progress = false;
+    for (const j of spec.joins) {
+      if (used.has(j)) continue;
+      const l = bound.has(j.left.alias);
+      const r = bound.has(j.right.alias);
+      if (l && !r) {
+        order.push({ outer: j.left, inner: j.right, node: j.node });
+        bound.add(j.right.alias);
+      } else if (r && !l) {
+        order.push({ outer: j.right, inner: j.left, node: j.node });
+        bound.add(j.left.alias);
+      } else continue;
+      used.add(j);
+      progress = true;
+    }
+  }
+  return { order, extra: spec.joins.filter((j) => !used.has(j)) };
+}
+
+/** True when the expression reads nothing but the given alias (or `_S` for the outer side). */
+function isPureOver(e: Expr, alias: string): boolean {
+  switch (e.k) {
+    case 'lit':
+    case 'dict':
+      return true;
+    case 'var':
+      return alias === '_S' && e.name === 'S';
+    case 'alias':
+      return e.alias === alias;
+    case 'call':
+      if (e.entry.nondeterministic || e.entry.name === 'lookup-entity' || e.entry.name === 'is-changed') return false;
+      return e.args.every((a) => a.raw !== undefined || (a.expr !== undefined && (a.param.type === 'function' || a.param.type === 'default' ? isPureOver(a.expr, alias) || isItemOnly(a.expr) : isPureOver(a.expr, alias))));
+    default:
+      return false;
+  }
+}
+
+function isItemOnly(e: Expr): boolean {
+  if (e.k === 'var') return e.name === 'item';
+  if (e.k === 'lit' || e.k === 'dict') return true;
+  if (e.k === 'call') return e.args.every((a) => a.raw !== undefined || (a.expr !== undefined && isItemOnly(a.expr)));
+  return false;
+}
+
+function isIdPath(e: Expr): boolean {
+  return (e.k === 'var' && e.name === 'S' && e.steps.length === 1 && e.steps[0] === '_id') || (e.k === 'alias' && e.steps.length === 1 && e.steps[0] === '_id');
+}
+
+/** A stable index name from the dataset and the key function's code. */
+function indexName(dataset: string, fnCode: string): string {
+  return 'ix-' + createHash('sha1').update(dataset + '\u0000' + fnCode).digest('hex').slice(0, 16);
+}
+
+function calleesOf(rule: Rule): string[] {
+  const out: string[] = [];
+  const visitExpr = (e: Expr): void => {
+    if (e.k === 'apply' || e.k === 'apply-hops') out.push(e.rule);
+    if (e.k === 'call') for (const a of e.args) visitArg(a);
+    if (e.k === 'apply') visitExpr(e.values);
+    if (e.k === 'hops' || e.k === 'apply-hops') for (const s of e.specs) for (const w of s.where) visitExpr(w);
+  };
+  const visitArg = (a: BoundArg): void => {
+    if (a.expr) visitExpr(a.expr);
+    if (a.stmts) for (const s of a.stmts) for (const b of s.args) visitArg(b);
+  };
+  for (const s of rule.body) for (const a of s.args) visitArg(a);
+  return out;
+}
+
+function programUses(p: DtlProgram, v: 'R' | 'P'): boolean {
+  let found = false;
+  const visitExpr = (e: Expr): void => {
+    if (found) return;
+    if (e.k === 'var' && e.name === v) found = true;
+    else if (e.k === 'call') e.args.forEach(visitArg);
+    else if (e.k === 'apply') visitExpr(e.values);
+    else if (e.k === 'hops' || e.k === 'apply-hops') {
+      for (const s of e.specs) {
+        s.where.forEach(visitExpr);
+        if (s.return?.k === 'expr') visitExpr(s.return.expr);
+      }
+    }
+  };
+  const visitArg = (a: BoundArg): void => {
+    if (a.expr) visitExpr(a.expr);
+    if (a.stmts) for (const s of a.stmts) s.args.forEach(visitArg);
+  };
+  for (const r of p.rules.values()) for (const s of r.body) s.args.forEach(visitArg);
+  return found;
+}
+
+function indent(s: string, n: number): string {
+  const pad = ' '.repeat(n);
+  return s
+    .split('\n')
+    .map((l) => (l ? pad + l : l))
+    .join('\n');
+}
+
+export { functionNamed };

@@ -1,0 +1,164 @@
+/**
+ * The effective config of a pipe, as the runtime needs it: conditional components resolved
+ * from the env, $ENV references substituted, documented defaults filled in, embedded data
+ * converted with exact numbers. Components the local runtime cannot run are build errors.
+ */
+import { EXTERNAL, numberFromText, writeJson } from '@dtl/runtime/values/json';
+import { decodeTransitString } from '@dtl/runtime/values/transit';
+import type { Value } from '@dtl/runtime/values/types';
+import type {
+  ManifestPump,
+  ManifestSink,
+  ManifestSource,
+  ManifestSystem,
+} from '@dtl/runtime/engine/manifest';
+import { substituteEnvDeep, type EnvVars } from '../config/env.js';
+import type { JsonObject, JsonValue, Range } from '../syntax/tree.js';
+import { member, toPlain } from '../syntax/nav.js';
+
+export class BuildError extends Error {
+  constructor(message: string, readonly file: string, readonly range: Range) {
+    super(message);
+  }
+}
+
+export const LOCAL_SOURCES = ['dataset', 'embedded', 'empty', 'json', 'csv', 'http_endpoint', 'union_datasets', 'merge_datasets'];
+export const LOCAL_SINKS = ['dataset', 'null', 'json', 'csv_endpoint', 'http_endpoint'];
+export const LOCAL_TRANSFORMS = ['dtl', 'emit_children'];
+
+const NS_SOURCES = new Set(['csv', 'kafka', 'ldap', 'sql', 'embedded', 'http_endpoint', 'json']);
+const NS_SINKS = new Set(['csv_endpoint', 'elasticsearch', 'mail', 'rest', 'sms', 'solr', 'kafka', 'sql', 'http_endpoint', 'json']);
+
+export interface ResolveContext {
+  readonly pipeId: string;
+  readonly file: string;
+  readonly env: EnvVars | undefined;
+}
+
+/** A JSON subtree as a value with exact numbers (a fraction is a decimal) and transit decoding. */
+export function treeToValue(node: JsonValue | undefined): Value {
+  if (!node) return null;
+  switch (node.kind) {
+    case 'string':
+      return node.value.charCodeAt(0) === 126 ? decodeTransitString(node.value) : node.value;
+    case 'number':
+      return numberFromText(node.text, EXTERNAL);
+    case 'boolean':
+      return node.value;
+    case 'null':
+      return null;
+    case 'array':
+      return node.items.map(treeToValue);
+    case 'object': {
+      const out: Record<string, Value> = {};
+      for (const m of node.members) {
+        const v = treeToValue(m.value);
+        if (m.key.value === '__proto__') Object.defineProperty(out, '__proto__', { value: v, enumerable: true, writable: true, configurable: true });
+        else out[m.key.value] = v;
+      }
+      return out;
+    }
+  }
+}
+
+/** Picks the alternative of a conditional component from the env (resolved at load time in Sesam). */
+export function resolveConditional(node: JsonObject, what: string, cx: ResolveContext): JsonObject | JsonValue {
+  const type = member(node, 'type')?.value;
+  if (type?.kind !== 'string' || type.value !== 'conditional') return node;
+  const condition = member(node, 'condition')?.value;
+  const alternatives = member(node, 'alternatives')?.value;
+  if (condition?.kind !== 'string' || alternatives?.kind !== 'object') {
+    throw new BuildError(`The conditional ${what} of pipe '${cx.pipeId}' needs "condition" and "alternatives".`, cx.file, node.range);
+  }
+  const resolved = cx.env ? substituteEnvDeep(condition.value, cx.env) : condition.value;
+  if (typeof resolved === 'string' && resolved.includes('$ENV(')) {
+    throw new BuildError(`The conditional ${what} of pipe '${cx.pipeId}' depends on ${condition.value}; pass an env file (--env FILE) that defines it.`, cx.file, condition.range);
+  }
+  const key = typeof resolved === 'string' ? resolved : JSON.stringify(resolved);
+  const alt = member(alternatives, key)?.value;
+  if (!alt) {
+    const keys = alternatives.members.map((m) => `'${m.key.value}'`).join(', ');
+    throw new BuildError(`The conditional ${what} of pipe '${cx.pipeId}' has no alternative '${key}' (${condition.value}); alternatives: ${keys}.`, cx.file, condition.range);
+  }
+  if (alt.kind === 'object') return resolveConditional(alt, what, cx);
+  return alt;
+}
+
+function plain(node: JsonValue | undefined, cx: ResolveContext): Record<string, unknown> {
+  const data = toPlain(node);
+  const out = cx.env ? substituteEnvDeep(data, cx.env) : data;
+  return (out && typeof out === 'object' && !Array.isArray(out) ? out : {}) as Record<string, unknown>;
+}
+
+export function effectiveSource(node: JsonObject | undefined, cx: ResolveContext): ManifestSource {
+  if (!node) return { type: 'dataset', dataset: cx.pipeId, config: {} };
+  const resolved = resolveConditional(node, 'source', cx);
+  if (resolved.kind !== 'object') throw new BuildError(`The source of pipe '${cx.pipeId}' must be an object.`, cx.file, resolved.range);
+  const config = plain(resolved, cx);
+  const type = typeof config.type === 'string' ? config.type : '';
+  if (!LOCAL_SOURCES.includes(type)) {
+    throw new BuildError(`Pipe '${cx.pipeId}': the ${type || 'untyped'} source cannot run on the local runtime (it runs ${LOCAL_SOURCES.join(', ')}).`, cx.file, (member(resolved, 'type')?.value ?? resolved).range);
+  }
+  const src: ManifestSource = { type, config };
+  if (type === 'dataset') return { ...src, dataset: String(config.dataset) };
+  if (type === 'embedded') {
+    const entities = member(resolved, 'entities')?.value;
+    return { ...src, config: { ...config, entities: undefined }, embedded: writeJson(treeToValue(entities)) };
+  }
+  return src;
+}
+
+export function effectiveSink(node: JsonObject | undefined, cx: ResolveContext): ManifestSink {
+  if (!node) return { type: 'dataset', dataset: cx.pipeId, config: {} };
+  const resolved = resolveConditional(node, 'sink', cx);
+  if (resolved.kind !== 'object') throw new BuildError(`The sink of pipe '${cx.pipeId}' must be an object.`, cx.file, resolved.range);
+  const config = plain(resolved, cx);
+  const type = typeof config.type === 'string' ? config.type : 'dataset';
+  if (!LOCAL_SINKS.includes(type)) {
+    throw new BuildError(`Pipe '${cx.pipeId}': the ${type} sink cannot run on the local runtime (it runs ${LOCAL_SINKS.join(', ')}).`, cx.file, (member(resolved, 'type')?.value ?? resolved).range);
+  }
+  if (type === 'dataset') return { type, dataset: typeof config.dataset === 'string' ? config.dataset : cx.pipeId, config };
+  return { type, config };
+}
+
+export function effectivePump(pipe: JsonObject, source: ManifestSource, sink: ManifestSink, cx: ResolveContext): ManifestPump {
+  const config = plain(member(pipe, 'pump')?.value, cx);
+  const interval = typeof config.schedule_interval === 'number' ? config.schedule_interval : undefined;
+  const cron = typeof config.cron_expression === 'string' ? config.cron_expression : undefined;
+  const mode = config.mode === 'manual' || config.mode === 'off' ? config.mode : 'scheduled';
+  // Documented default: 30 s between dataset pipes, 900 s otherwise.
+  const dflt = source.type === 'dataset' && sink.type === 'dataset' ? 30 : 900;
+  return { mode, interval: cron ? undefined : interval ?? dflt, cron, runAtStartup: config.run_at_startup === true };
+}
+
+export function namespaceSettings(pipe: JsonObject, metadata: JsonObject | undefined, source: ManifestSource, sink: ManifestSink, pipeId: string): {
+  namespaced: boolean;
+  identity: string;
+  property: string;
+  add: boolean;
+  remove: boolean;
+} {
+  const bool = (o: JsonObject | undefined, k: string): boolean | undefined => {
+    const v = o ? member(o, k)?.value : undefined;
+    return v?.kind === 'boolean' ? v.value : undefined;
+  };
+  const namespaced = bool(pipe, 'namespaced_identifiers') ?? bool(metadata, 'namespaced_identifiers') ?? false;
+  const nsNode = member(pipe, 'namespaces')?.value;
+  const str = (k: string): string | undefined => {
+    const v = nsNode?.kind === 'object' ? member(nsNode, k)?.value : undefined;
+    return v?.kind === 'string' ? v.value : undefined;
+  };
+  return {
+    namespaced,
+    identity: str('identity') ?? pipeId,
+    property: str('property') ?? pipeId,
+    add: bool(pipe, 'add_namespaces') ?? (namespaced && NS_SOURCES.has(source.type)),
+    remove: bool(pipe, 'remove_namespaces') ?? (namespaced && NS_SINKS.has(sink.type)),
+  };
+}
+
+export function effectiveSystem(node: JsonObject, env: EnvVars | undefined): ManifestSystem {
+  const data = toPlain(node);
+  const config = (env ? substituteEnvDeep(data, env) : data) as Record<string, unknown>;
+  return { id: String(config._id), type: String(config.type), config };
+}

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { startServer } from '../dist/src/server.js';
+
+startServer();

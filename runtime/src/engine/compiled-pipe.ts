@@ -1,0 +1,184 @@
+/**
+ * A pipe's compiled module, instantiated: the transform chain applied to one entity at a time,
+ * with trigger_on, id_required, create, filter/discard, emit_children and the namespace
+ * pre/post-processing the docs describe.
+ */
+import { DISCARD, DtlFailure, Filtered } from '../compiled/index.js';
+import { matches, type Pattern } from '../functions/transforms.js';
+import type { FnContext } from '../functions/types.js';
+import { step } from '../values/path.js';
+import { Typed, isDict, setProp, type Dict, type Entity, type Value } from '../values/types.js';
+import { NI } from '../values/types.js';
+import type { CompiledHopsSpec, HopsExecutor } from './hops.js';
+import type { ManifestPipe } from './manifest.js';
+
+export interface CompiledTransform {
+  readonly type: 'dtl';
+  readonly idRequired: boolean;
+  readonly triggerOn?: { key: string; pattern: Pattern };
+  apply(entity: Value, created: Value[]): unknown;
+}
+
+export interface CompiledDependencyStep {
+  readonly keys: (e: Entity) => Value;
+  readonly dataset: string;
+  readonly byId: boolean;
+  readonly index: string;
+  readonly inner: (e: Entity) => Value;
+}
+
+export interface CompiledDependency {
+  readonly dataset: string;
+  readonly steps: readonly CompiledDependencyStep[];
+}
+
+export interface PipeInstance {
+  readonly transforms: readonly CompiledTransform[];
+  readonly dependencies: readonly CompiledDependency[];
+  setRequestParams(params: Value): void;
+}
+
+export interface PipeModule {
+  readonly id: string;
+  readonly default: (env: { cx: FnContext; H: { hops(specs: CompiledHopsSpec[], input: Value, c: unknown): Value[] } }) => PipeInstance;
+}
+
+export class PipeFailure extends Error {
+  constructor(message: string, readonly tripped = false) {
+    super(message);
+  }
+}
+
+/** Marks an output entity as a `filter` tombstone for the dataset sink. */
+export const FILTERED_KEY = '_filtered';
+
+export class TransformChain {
+  readonly instance: PipeInstance;
+
+  constructor(
+    private readonly pipe: ManifestPipe,
+    module: PipeModule,
+    cx: FnContext,
+    hops: HopsExecutor,
+  ) {
+    this.instance = module.default({ cx, H: hops });
+  }
+
+  /** Source entity → the entities the pipe emits (targets, created entities, tombstones). */
+  run(source: Entity): Entity[] {
+    const ns = this.pipe.namespaces;
+    let batch: Entity[] = [ns.add ? addNamespaces(source, ns.identity, ns.property) : source];
+    for (const t of this.pipe.transforms) {
+      if (t.type === 'emit_children') {
+        batch = batch.flatMap(emitChildren);
+        continue;
+      }
+      const compiled = this.instance.transforms[t.compiled!]!;
+      const next: Entity[] = [];
+      for (const e of batch) {
+        if (e[FILTERED_KEY] === true) {
+          next.push(e);
+          continue;
+        }
+        this.applyDtl(compiled, e, next);
+      }
+      batch = next;
+    }
+    if (ns.remove) batch = batch.map(stripNamespaces);
+    return batch;
+  }
+
+  private applyDtl(t: CompiledTransform, e: Entity, out: Entity[]): void {
+    if (t.triggerOn) {
+      const v = step(e, t.triggerOn.key);
+      const hit = (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && matches(t.triggerOn!.pattern, x, false));
+      if (!hit) {
+        out.push(e);
+        return;
+      }
+    }
+    const created: Value[] = [];
+    let r: unknown;
+    try {
+      r = t.apply(e, created);
+    } catch (err) {
+      if (err instanceof DtlFailure) throw new PipeFailure(`Pipe '${this.pipe.id}' stopped by ${err.trip ? 'trip!' : 'fail!'} on entity ${describeId(e)}: ${err.message}`, err.trip);
+      throw new PipeFailure(`Pipe '${this.pipe.id}' failed on entity ${describeId(e)}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (r instanceof Filtered) {
+      const id = Object.prototype.hasOwnProperty.call(r.target, '_id') ? r.target['_id'] : e['_id'];
+      if (typeof id === 'string') out.push({ ...r.target, _id: id, [FILTERED_KEY]: true });
+    } else if (r !== DISCARD) {
+      // The seed's tutorial DTL never sets _id yet its output keeps the source's: a target
+      // without _id takes the source entity's _id (a non-string _id still fails id_required).
+      if (isDict(r) && !Object.prototype.hasOwnProperty.call(r, '_id') && typeof e['_id'] === 'string') (r as Dict)['_id'] = e['_id'];
+      this.checkId(t, r as Value, e, 'target entity', out);
+    }
+    for (const c of created) this.checkId(t, c, e, 'entity given to create', out);
+  }
+
+  private checkId(t: CompiledTransform, v: Value, source: Entity, what: string, out: Entity[]): void {
+    if (isDict(v) && typeof v['_id'] === 'string') {
+      out.push(v);
+      return;
+    }
+    if (t.idRequired) {
+      throw new PipeFailure(`Pipe '${this.pipe.id}': the ${what} made from source entity ${describeId(source)} has no string _id (set one with ["copy", "_id"] or ["add", "_id", …], or set "id_required": false to drop such entities).`);
+    }
+  }
+}
+
+function describeId(e: Entity): string {
+  return typeof e['_id'] === 'string' ? JSON.stringify(e['_id']) : '(without _id)';
+}
+
+function emitChildren(e: Entity): Entity[] {
+  const children = e['$children'];
+  const list = Array.isArray(children) ? children : children ? [children] : [];
+  return list.filter((c): c is Dict => isDict(c) && typeof c['_id'] === 'string');
+}
+
+/** add_namespaces: `_id` gets the identity namespace, other keys (not `_`/`$`) the property one. */
+export function addNamespaces(e: Entity, identity: string, property: string): Entity {
+  const out: Dict = {};
+  for (const k in e) {
+    const v = e[k]!;
+    if (k === '_id' && typeof v === 'string') out[k] = v.includes(':') ? v : `${identity}:${v}`;
+    else if (k.startsWith('_') || k.startsWith('$') || k.includes(':')) setProp(out, k, v);
+    else setProp(out, `${property}:${k}`, nsValue(v, property));
+  }
+  return out;
+}
+
+function nsValue(v: Value, property: string): Value {
+  if (Array.isArray(v)) return v.map((x) => nsValue(x, property));
+  if (isDict(v)) {
+    const out: Dict = {};
+    for (const k in v) setProp(out, k.startsWith('_') || k.startsWith('$') || k.includes(':') ? k : `${property}:${k}`, nsValue(v[k]!, property));
+    return out;
+  }
+  return v;
+}
+
+/** remove_namespaces: strip prefixes from keys, from `_id` and from NI values (new objects). */
+export function stripNamespaces(e: Entity): Entity {
+  return stripValue(e, true) as Entity;
+}
+
+function stripName(k: string): string {
+  const i = k.lastIndexOf(':');
+  return i < 0 ? k : k.slice(i + 1);
+}
+
+function stripValue(v: Value, root: boolean): Value {
+  if (Array.isArray(v)) return v.map((x) => stripValue(x, false));
+  if (v instanceof NI) return new NI(v.id);
+  if (v instanceof Typed || !isDict(v)) return v;
+  const out: Dict = {};
+  for (const k in v) {
+    const x = v[k]!;
+    if (root && k === '_id' && typeof x === 'string') out[k] = x.includes(':') ? x.slice(x.indexOf(':') + 1) : x;
+    else setProp(out, k.startsWith('_') ? k : stripName(k), stripValue(x, false));
+  }
+  return out;
+}

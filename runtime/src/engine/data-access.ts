@@ -1,0 +1,87 @@
+/**
+ * How compiled hops and dependency tracking find entities in other datasets.
+ *
+ * Two ways, chosen per pipe run: a full run processes every source entity, so one scan of the
+ * hopped dataset into an in-memory hash index is cheapest (a hash join); an incremental run
+ * touches a few entities, so it asks the store's persistent join index, which opens without a
+ * scan. Both return the latest, non-deleted versions.
+ */
+import type { Store } from '../store/index.js';
+import { valueKey } from '../values/compare.js';
+import type { Entity, Value } from '../values/types.js';
+import type { HopsData } from './hops.js';
+
+function keyList(v: Value): Value[] {
+  if (v === null || v === undefined) return [];
+  if (Array.isArray(v)) return v.filter((x) => x !== null);
+  return [v];
+}
+
+export class DataAccess implements HopsData {
+  /** Use in-memory indexes built by a scan (full runs). */
+  bulk = false;
+  private readonly memory = new Map<string, Map<string, Entity[]>>();
+
+  constructor(private readonly store: Store) {}
+
+  lookup(dataset: string, index: string, inner: (e: Entity) => Value, keys: readonly Value[]): readonly Entity[] {
+    if (!this.store.exists(dataset)) return [];
+    if (this.bulk) return this.lookupInMemory(dataset, index, inner, keys);
+    const ds = this.store.dataset(dataset);
+    const ids = ds.index(index, (e) => keyList(inner(e))).lookup(keys as Value[]);
+    const out: Entity[] = [];
+    for (const id of ids) {
+      const e = ds.latest(id);
+      if (e && e['_deleted'] !== true) out.push(e);
+    }
+    return out;
+  }
+
+  /** Source entities by `_id` (latest, not deleted). */
+  byIds(dataset: string, ids: Iterable<string>): Entity[] {
+    if (!this.store.exists(dataset)) return [];
+    const ds = this.store.dataset(dataset);
+    const out: Entity[] = [];
+    for (const id of ids) {
+      const e = ds.latest(id);
+      if (e && e['_deleted'] !== true) out.push(e);
+    }
+    return out;
+  }
+
+  private lookupInMemory(dataset: string, index: string, inner: (e: Entity) => Value, keys: readonly Value[]): readonly Entity[] {
+    const mapKey = dataset + '\u0000' + index;
+    let map = this.memory.get(mapKey);
+    if (!map) {
+      map = new Map();
+      for (const e of this.store.dataset(dataset).read(-1, { latestOnly: true, includeDeleted: false })) {
+        for (const k of keyList(inner(e))) {
+          const vk = valueKey(k);
+          const list = map.get(vk);
+          if (list) {
+            if (list[list.length - 1] !== e) list.push(e);
+          } else map.set(vk, [e]);
+        }
+      }
+      this.memory.set(mapKey, map);
+    }
+    if (keys.length === 1) return map.get(valueKey(keys[0]!)) ?? [];
+    const out: Entity[] = [];
+    const seen = new Set<Entity>();
+    for (const k of keys) {
+      for (const e of map.get(valueKey(k)) ?? []) {
+        if (!seen.has(e)) {
+          seen.add(e);
+          out.push(e);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Drops in-memory indexes of a dataset that was just written. */
+  invalidate(dataset?: string): void {
+    if (dataset === undefined) this.memory.clear();
+    else for (const k of [...this.memory.keys()]) if (k.startsWith(dataset + '\u0000')) this.memory.delete(k);
+  }
+}

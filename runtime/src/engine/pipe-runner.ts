@@ -1,0 +1,245 @@
+/**
+ * Running one pipe: read its source from where it left off, add the source entities that
+ * dependency tracking says must be reprocessed, push everything through the compiled
+ * transforms into the sink, and commit — sink first, then the pipe's own state, so a crash
+ * between the two only repeats work (rewriting unchanged entities writes nothing).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { atomicWriteJson, readJsonFile, type Store } from '../store/index.js';
+import type { FnContext } from '../functions/types.js';
+import { DateTime, type Entity, type Value } from '../values/types.js';
+import { TransformChain, type CompiledDependency, type PipeModule } from './compiled-pipe.js';
+import type { DataAccess } from './data-access.js';
+import { HopsExecutor } from './hops.js';
+import type { ManifestPipe, ManifestSystem } from './manifest.js';
+import { openSink, type Sink } from './sinks.js';
+import { openSource, type SourceState } from './sources.js';
+
+export interface PipeState extends SourceState {
+  /** Hash of the pipe's manifest entry and module: a change resets the pipe. */
+  configHash: string;
+  /** Per hopped dataset: the last `_updated` dependency tracking has looked at. */
+  tracking: Record<string, number>;
+  runs: number;
+  lastRun?: { at: string; processed: number; written: number; ms: number; error?: string };
+}
+
+export interface RunResult {
+  readonly pipe: string;
+  readonly processed: number;
+  /** New versions written (dataset sinks) or changes made (other sinks). */
+  readonly written: number;
+  /** Source entities reprocessed because a hopped dataset changed. */
+  readonly tracked: number;
+  readonly ms: number;
+  readonly skipped?: string;
+}
+
+export interface RunnerEnv {
+  readonly store: Store;
+  readonly data: DataAccess;
+  readonly dataDir: string;
+  readonly projectRoot: string;
+  readonly systems: ReadonlyMap<string, ManifestSystem>;
+  readonly namespaceMap: Readonly<Record<string, string>>;
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly log: (msg: string) => void;
+}
+
+/** Output entities buffered before a write + commit. */
+const COMMIT_EVERY = 10_000;
+
+export class PipeRunner {
+  readonly chain: TransformChain;
+  private readonly stateFile: string;
+  private readonly configHash: string;
+  private current: Entity | undefined;
+
+  constructor(readonly pipe: ManifestPipe, module: PipeModule, private readonly env: RunnerEnv) {
+    const cx = this.context();
+    this.chain = new TransformChain(pipe, module, cx, new HopsExecutor(env.data));
+    this.stateFile = path.join(env.dataDir, 'pipes', safeName(pipe.id) + '.json');
+    this.configHash = createHash('sha1').update(JSON.stringify(pipe)).digest('hex');
+  }
+
+  get dependencies(): readonly CompiledDependency[] {
+    return this.chain.instance.dependencies;
+  }
+
+  /** Pipes driven by HTTP requests (receivers and publishers) have nothing to pump. */
+  get pumped(): boolean {
+    return this.pipe.source.type !== 'http_endpoint' && this.pipe.sink.type !== 'http_endpoint' && this.pipe.pump.mode !== 'off';
+  }
+
+  loadState(): PipeState {
+    const s = readJsonFile<PipeState>(this.stateFile);
+    if (s && s.configHash === this.configHash) return s;
+    if (s) this.env.log(`pipe ${this.pipe.id}: its config changed since the last run; reprocessing from the start`);
+    return { configHash: this.configHash, since: {}, tracking: {}, runs: 0 };
+  }
+
+  saveState(s: PipeState): void {
+    fs.mkdirSync(path.dirname(this.stateFile), { recursive: true });
+    atomicWriteJson(this.stateFile, s);
+  }
+
+  reset(): void {
+    this.saveState({ configHash: this.configHash, since: {}, tracking: {}, runs: 0 });
+  }
+
+  private context(): FnContext {
+    const pipe = this.pipe;
+    const env = this.env;
+    return {
+      pipeId: pipe.id,
+      namespaced: pipe.namespaces.enabled,
+      identityNamespace: pipe.namespaces.identity,
+      propertyNamespace: pipe.namespaces.property,
+      namespaceMap: env.namespaceMap,
+      now: () => DateTime.fromMillis(Date.now()),
+      lookupEntity: (dataset, id) => {
+        if (!env.store.exists(dataset)) return null;
+        const e = env.store.dataset(dataset).latest(id);
+        return e && e['_deleted'] !== true ? e : null;
+      },
+      previousSource: () => {
+        const cur = this.current;
+        const src = pipe.source;
+        if (!cur || src.type !== 'dataset' || !env.store.exists(src.dataset!)) return undefined;
+        const prev = cur['_previous'];
+        if (typeof prev !== 'number') return null;
+        return env.store.dataset(src.dataset!).version(prev) ?? null;
+      },
+      completeness: () => null,
+      secret: (name) => env.secrets[name] ?? process.env[`DTL_SECRET_${name}`],
+    };
+  }
+
+  /** Transforms one source entity (for receivers, previews and the pipe entities API). */
+  transform(e: Entity): Entity[] {
+    this.current = e;
+    return this.chain.run(e);
+  }
+
+  async run(): Promise<RunResult> {
+    const started = Date.now();
+    if (!this.pumped) return { pipe: this.pipe.id, processed: 0, written: 0, tracked: 0, ms: 0, skipped: 'driven by HTTP requests' };
+    const state = this.loadState();
+    const read = openSource(this.pipe.source, { store: this.env.store, projectRoot: this.env.projectRoot, systems: this.env.systems, pipeId: this.pipe.id }, state);
+    if (!read) return { pipe: this.pipe.id, processed: 0, written: 0, tracked: 0, ms: 0, skipped: 'no pumped source' };
+    const trackingStart = this.trackingOffsets();
+    const tracked = read.full ? new Set<string>() : this.trackedIds(state);
+    this.env.data.bulk = read.full;
+    const sink: Sink = openSink(this.pipe.sink, { store: this.env.store, systems: this.env.systems, pipeId: this.pipe.id, dataDir: this.env.dataDir, log: this.env.log });
+    await sink.begin(read.full);
+    let processed = 0;
+    let written = 0;
+    let buffer: Entity[] = [];
+    const seen = tracked.size > 0 ? new Set<string>() : undefined;
+    const flush = async (final: boolean): Promise<void> => {
+      written += await sink.write(buffer);
+      buffer = [];
+      await sink.commit();
+      // Source progress may be saved mid-run; tracking offsets only at the end.
+      if (!final) this.saveState({ ...read.progress(), configHash: this.configHash, tracking: state.tracking, runs: state.runs });
+    };
+    try {
+      for await (const e of read.entities) {
+        processed++;
+        seen?.add(e['_id'] as string);
+        for (const out of this.transform(e)) buffer.push(out);
+        if (buffer.length >= COMMIT_EVERY) await flush(false);
+      }
+      let trackedCount = 0;
+      if (tracked.size > 0 && this.pipe.source.type === 'dataset') {
+        const ids = [...tracked].filter((id) => !seen!.has(id));
+        for (const e of this.env.data.byIds(this.pipe.source.dataset!, ids)) {
+          trackedCount++;
+          for (const out of this.transform(e)) buffer.push(out);
+          if (buffer.length >= COMMIT_EVERY) await flush(false);
+        }
+      }
+      await flush(true);
+      written += await sink.end(read.full && !(read.skipped?.() ?? false));
+      const ms = Date.now() - started;
+      this.saveState({
+        ...read.progress(),
+        configHash: this.configHash,
+        tracking: trackingStart,
+        runs: state.runs + 1,
+        lastRun: { at: new Date().toISOString(), processed: processed + trackedCount, written, ms },
+      });
+      return { pipe: this.pipe.id, processed: processed + trackedCount, written, tracked: trackedCount, ms };
+    } catch (e) {
+      sink.abort();
+      throw e;
+    } finally {
+      this.current = undefined;
+      this.env.data.bulk = false;
+      this.env.data.invalidate(this.pipe.sink.dataset);
+    }
+  }
+
+  /** The end of every hopped dataset now: after this run, changes up to here are accounted for. */
+  private trackingOffsets(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const d of this.dependencies) {
+      out[d.dataset] = this.env.store.exists(d.dataset) ? this.env.store.dataset(d.dataset).size - 1 : -1;
+    }
+    return out;
+  }
+
+  /**
+   * Dependency tracking: for every version written to a hopped dataset since the last run,
+   * the inverted joins (old and new version both) lead back to the source entities to redo.
+   */
+  trackedIds(state: PipeState): Set<string> {
+    const ids = new Set<string>();
+    const deps = this.dependencies;
+    if (deps.length === 0 || this.pipe.source.type !== 'dataset') return ids;
+    for (const dep of deps) {
+      if (!this.env.store.exists(dep.dataset)) continue;
+      const ds = this.env.store.dataset(dep.dataset);
+      const from = state.tracking[dep.dataset] ?? -1;
+      for (const v of ds.read(from, { latestOnly: false })) {
+        const changed: Entity[] = [v];
+        const prev = v['_previous'];
+        if (typeof prev === 'number') {
+          const p = ds.version(prev);
+          if (p) changed.push(p);
+        }
+        for (const id of this.walk(dep, changed)) ids.add(id);
+      }
+    }
+    return ids;
+  }
+
+  private walk(dep: CompiledDependency, start: Entity[]): string[] {
+    let current = start;
+    for (let i = 0; i < dep.steps.length; i++) {
+      const step = dep.steps[i]!;
+      const keys: Value[] = [];
+      for (const e of current) {
+        const k = step.keys(e);
+        if (Array.isArray(k)) for (const x of k) x !== null && keys.push(x);
+        else if (k !== null && k !== undefined) keys.push(k);
+      }
+      if (keys.length === 0) return [];
+      const last = i === dep.steps.length - 1;
+      if (step.byId) {
+        const ids = keys.filter((k): k is string => typeof k === 'string');
+        if (last) return ids;
+        current = this.env.data.byIds(step.dataset, ids);
+      } else {
+        current = [...this.env.data.lookup(step.dataset, step.index, step.inner, keys)];
+      }
+    }
+    return current.map((e) => e['_id'] as string);
+  }
+}
+
+export function safeName(id: string): string {
+  return id.replace(/[^A-Za-z0-9_.-]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+}

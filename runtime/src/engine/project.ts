@@ -1,0 +1,232 @@
+/**
+ * A compiled project running on the file-backed store: every pipe's runner, `--once` runs to
+ * quiescence in dependency order, the receivers (http_endpoint sources) with the JSON push
+ * protocol, and the scheduler.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CronExpressionParser } from 'cron-parser';
+import { Store } from '../store/index.js';
+import type { Entity } from '../values/types.js';
+import { DataAccess } from './data-access.js';
+import type { Manifest } from './manifest.js';
+import type { PipeModule } from './compiled-pipe.js';
+import { PipeRunner, type RunResult } from './pipe-runner.js';
+import { DatasetSink, openSink } from './sinks.js';
+
+export interface RuntimeOptions {
+  readonly dataDir: string;
+  readonly projectRoot: string;
+  readonly log?: (msg: string) => void;
+}
+
+export interface OnceSummary {
+  readonly passes: number;
+  readonly runs: RunResult[];
+  /** Versions written per pipe over all passes. */
+  readonly written: Record<string, number>;
+}
+
+export interface ReceiveParams {
+  readonly sequenceId?: string;
+  readonly isFull: boolean;
+  readonly requestId?: string;
+  readonly previousRequestId?: string;
+  readonly isFirst: boolean;
+  readonly isLast: boolean;
+}
+
+export class ConflictError extends Error {}
+export class NotFoundError extends Error {}
+export class BadRequestError extends Error {}
+
+interface Sequence {
+  id: string;
+  isFull: boolean;
+  lastRequestId: string | undefined;
+  seen: Set<string>;
+}
+
+export class ProjectRuntime {
+  readonly store: Store;
+  readonly data: DataAccess;
+  readonly runners = new Map<string, PipeRunner>();
+  readonly log: (msg: string) => void;
+  private readonly sequences = new Map<string, Sequence>();
+  /** Runs and receiver writes go through one queue: the store has one writer at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+
+  constructor(readonly manifest: Manifest, modules: Readonly<Record<string, PipeModule>>, readonly options: RuntimeOptions) {
+    this.log = options.log ?? (() => {});
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    this.store = Store.open(path.join(options.dataDir, 'datasets'));
+    this.data = new DataAccess(this.store);
+    const systems = new Map(manifest.systems.map((s) => [s.id, s]));
+    const secretsFile = path.join(options.projectRoot, 'secrets.json');
+    const secrets = fs.existsSync(secretsFile) ? (JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as Record<string, string>) : {};
+    for (const p of manifest.pipes) {
+      const mod = modules[p.id];
+      if (!mod) throw new Error(`The compiled module of pipe '${p.id}' is missing.`);
+      this.runners.set(
+        p.id,
+        new PipeRunner(p, mod, {
+          store: this.store,
+          data: this.data,
+          dataDir: options.dataDir,
+          projectRoot: options.projectRoot,
+          systems,
+          namespaceMap: manifest.namespaceMap,
+          secrets,
+          log: this.log,
+        }),
+      );
+    }
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  runPipe(id: string): Promise<RunResult> {
+    const r = this.runners.get(id);
+    if (!r) return Promise.reject(new NotFoundError(`No pipe '${id}'.`));
+    return this.serial(() => r.run());
+  }
+
+  /** Runs every pumped pipe in dependency order until a whole pass writes nothing. */
+  runOnce(maxPasses = 100): Promise<OnceSummary> {
+    return this.serial(async () => {
+      const runs: RunResult[] = [];
+      const written: Record<string, number> = {};
+      let passes = 0;
+      for (; passes < maxPasses; ) {
+        passes++;
+        let changed = 0;
+        for (const runner of this.runners.values()) {
+          if (!runner.pumped || this.stopping) continue;
+          const r = await runner.run();
+          runs.push(r);
+          written[r.pipe] = (written[r.pipe] ?? 0) + r.written;
+          changed += r.written;
+        }
+        if (changed === 0 || this.stopping) break;
+      }
+      return { passes, runs, written };
+    });
+  }
+
+  /** Receives entities for an http_endpoint pipe (the receiver API and `dtl push`). */
+  receive(pipeId: string, entities: readonly Entity[], params: ReceiveParams): Promise<{ written: number; deleted: number }> {
+    const runner = this.runners.get(pipeId);
+    if (!runner) return Promise.reject(new NotFoundError(`No pipe '${pipeId}'.`));
+    if (runner.pipe.source.type !== 'http_endpoint') return Promise.reject(new NotFoundError(`Pipe '${pipeId}' is not a receiver (its source is ${runner.pipe.source.type}, not http_endpoint).`));
+    for (const [i, e] of entities.entries()) {
+      if (typeof e['_id'] !== 'string') return Promise.reject(new BadRequestError(`Entity ${i} has no string "_id".`));
+    }
+    return this.serial(async () => {
+      const seq = this.checkSequence(pipeId, params);
+      const sink = openSink(runner.pipe.sink, { store: this.store, systems: new Map(this.manifest.systems.map((s) => [s.id, s])), pipeId, dataDir: this.options.dataDir, log: this.log });
+      await sink.begin(false);
+      const out: Entity[] = [];
+      for (const e of entities) {
+        seq?.seen.add(e['_id'] as string);
+        for (const t of runner.transform(e)) out.push(t);
+      }
+      let written = 0;
+      let deleted = 0;
+      try {
+        written = await sink.write(out);
+        await sink.commit();
+        if (seq && params.isLast) {
+          this.sequences.delete(pipeId);
+          if (sink instanceof DatasetSink) deleted = this.deleteUnseen(sink, seq.seen);
+        }
+        await sink.end(false);
+      } catch (e) {
+        sink.abort();
+        throw e;
+      }
+      this.data.invalidate(runner.pipe.sink.dataset);
+      return { written, deleted };
+    });
+  }
+
+  /** A full sync's last request: ids the sequence never sent are deleted. */
+  private deleteUnseen(sink: DatasetSink, seen: Set<string>): number {
+    const ds = sink.dataset;
+    const gone: Entity[] = [];
+    for (const id of ds.liveIds()) if (!seen.has(id)) gone.push({ _id: id, _deleted: true });
+    if (gone.length === 0) return 0;
+    const n = ds.write(gone).written;
+    ds.commit();
+    return n;
+  }
+
+  /** JSON push protocol bookkeeping for full syncs (docs: json-push, "Conflicts"). */
+  private checkSequence(pipeId: string, p: ReceiveParams): Sequence | undefined {
+    if (!p.isFull) return undefined;
+    if (!p.sequenceId) throw new BadRequestError('A full sync (is_full=true) needs a sequence_id.');
+    const active = this.sequences.get(pipeId);
+    if (p.isFirst) {
+      if (active && active.id === p.sequenceId) throw new ConflictError(`is_first=true, but sequence ${p.sequenceId} has already started.`);
+      const seq: Sequence = { id: p.sequenceId, isFull: true, lastRequestId: p.requestId, seen: new Set() };
+      this.sequences.set(pipeId, seq);
+      return seq;
+    }
+    if (!active || active.id !== p.sequenceId) throw new ConflictError(`Sequence ${p.sequenceId} is not the active full sync (it must start with is_first=true).`);
+    if (p.previousRequestId !== active.lastRequestId) {
+      throw new ConflictError(`previous_request_id ${JSON.stringify(p.previousRequestId ?? null)} does not match the previous request ${JSON.stringify(active.lastRequestId ?? null)}.`);
+    }
+    active.lastRequestId = p.requestId;
+    return active;
+  }
+
+  /** Runs pipes on their schedules until stop(); receivers and publishers are request-driven. */
+  startScheduler(): void {
+    for (const runner of this.runners.values()) {
+      if (!runner.pumped || runner.pipe.pump.mode !== 'scheduled') continue;
+      const schedule = (): void => {
+        if (this.stopping) return;
+        const delay = nextDelay(runner.pipe.pump.interval, runner.pipe.pump.cron);
+        const t = setTimeout(() => {
+          this.runPipe(runner.pipe.id)
+            .then((r) => {
+              if (r.written > 0 || r.processed > 0) this.log(`pipe ${r.pipe}: ${r.processed} processed, ${r.written} written (${r.ms} ms)`);
+            })
+            .catch((e: unknown) => this.log(`pipe ${runner.pipe.id} failed: ${e instanceof Error ? e.message : String(e)}`))
+            .finally(schedule);
+        }, delay);
+        this.timers.push(t);
+      };
+      schedule();
+    }
+  }
+
+  /** Stops scheduling and waits for the run in flight to finish its batch. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+    await this.queue;
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+function nextDelay(interval: number | undefined, cron: string | undefined): number {
+  if (cron) {
+    try {
+      const next = CronExpressionParser.parse(cron, { tz: 'UTC' }).next().getTime();
+      return Math.max(0, next - Date.now());
+    } catch {
+      return 60_000;
+    }
+  }
+  return Math.max(100, (interval ?? 30) * 1000);
+}

@@ -1,0 +1,219 @@
+/**
+ * The DTL transforms that change the target entity: add, add-if (its value part), default,
+ * copy, remove, rename, merge, merge-union, make-ni, create-child. Control-flow transforms
+ * (if, case, case-eq, filter, discard, fail!, sleep!, trip!, comment) and create are compiled
+ * inline. With namespaced identifiers on, names written get the pipe's property namespace,
+ * `_id` values the identity namespace, and unqualified names read match every namespace
+ * (docs: namespaces; `::x` means exactly `x`, `:x` means `x` in the current namespace).
+ */
+import { NI, Typed, isDict, setProp, type Dict, type Value } from '../values/types.js';
+import { valueKey } from '../values/compare.js';
+import type { FnContext } from './types.js';
+
+/** A compiled wildcard pattern (`*` any run, `?` one character, whole-name match). */
+export interface Pattern {
+  readonly text: string;
+  /** With namespaces: the namespace part (before the last colon), if the pattern has one. */
+  readonly ns?: RegExp;
+  readonly id: RegExp;
+  /** The whole name, for pipes without namespaces. */
+  readonly whole: RegExp;
+}
+
+function globToRegExp(glob: string): RegExp {
+  let src = '^';
+  for (const ch of glob) {
+    if (ch === '*') src += '[\\s\\S]*';
+    else if (ch === '?') src += '[\\s\\S]';
+    else src += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(src + '$', 'u');
+}
+
+export function compilePattern(text: string): Pattern {
+  const whole = globToRegExp(text);
+  const exact = text.startsWith('::') ? text.slice(2) : undefined;
+  if (exact !== undefined) return { text, id: globToRegExp(exact), ns: /^$/, whole: globToRegExp(exact) };
+  const colon = text.lastIndexOf(':');
+  if (colon < 0) return { text, id: whole, whole };
+  return { text, ns: globToRegExp(text.slice(0, colon)), id: globToRegExp(text.slice(colon + 1)), whole };
+}
+
+export function compilePatterns(v: Value | undefined): Pattern[] {
+  if (v === null || v === undefined) return [];
+  const list = Array.isArray(v) ? v : [v];
+  const out: Pattern[] = [];
+  for (const p of list) if (typeof p === 'string') out.push(compilePattern(p));
+  return out;
+}
+
+function splitName(name: string): [string, string] {
+  const i = name.lastIndexOf(':');
+  return i < 0 ? ['', name] : [name.slice(0, i), name.slice(i + 1)];
+}
+
+export function matches(p: Pattern, name: string, namespaced: boolean): boolean {
+  if (!namespaced) return p.whole.test(name);
+  const [ns, id] = splitName(name);
+  if (p.ns === undefined) return p.id.test(id);
+  return p.ns.test(ns) && p.id.test(id);
+}
+
+function anyMatch(ps: readonly Pattern[], name: string, namespaced: boolean): boolean {
+  for (let i = 0; i < ps.length; i++) if (matches(ps[i]!, name, namespaced)) return true;
+  return false;
+}
+
+/** The property name a write goes to (namespaced pipes qualify unqualified names). */
+export function writeName(cx: FnContext, name: string): string {
+  if (!cx.namespaced) return name;
+  if (name.startsWith('::')) return name.slice(2);
+  if (name.startsWith(':')) return cx.propertyNamespace + name;
+  if (name.includes(':') || name.startsWith('_') || name.startsWith('$')) return name;
+  return cx.propertyNamespace + ':' + name;
+}
+
+/** With namespaces on, an `_id` written by DTL is prefixed with the identity namespace. */
+export function writeValue(cx: FnContext, name: string, v: Value): Value {
+  if (!cx.namespaced || name !== '_id' || typeof v !== 'string') return v;
+  if (v.startsWith('::')) return v.slice(2);
+  return v.includes(':') ? v : cx.identityNamespace + ':' + v;
+}
+
+function names(prop: Value): string[] {
+  if (typeof prop === 'string') return [prop];
+  if (Array.isArray(prop)) return prop.filter((p): p is string => typeof p === 'string');
+  return [];
+}
+
+export function add(cx: FnContext, T: Dict, prop: Value, value: Value): void {
+  for (const n of names(prop)) {
+    const name = writeName(cx, n);
+    setProp(T, name, writeValue(cx, name, value));
+  }
+}
+
+export function addDefault(cx: FnContext, T: Dict, prop: Value, value: () => Value): void {
+  for (const n of names(prop)) {
+    const name = writeName(cx, n);
+    if (!Object.prototype.hasOwnProperty.call(T, name)) setProp(T, name, writeValue(cx, name, value()));
+  }
+}
+
+export function copy(cx: FnContext, S: Value, T: Dict, include: readonly Pattern[], exclude: readonly Pattern[]): void {
+  if (!isDict(S)) return;
+  const ns = cx.namespaced;
+  for (const k in S) {
+    if (!anyMatch(include, k, ns) || (exclude.length > 0 && anyMatch(exclude, k, ns))) continue;
+    setProp(T, k, S[k]!);
+  }
+}
+
+/** `["copy", "*"]` without excludes, the most common statement: a plain shallow copy. */
+export function copyAll(S: Value, T: Dict): void {
+  if (!isDict(S)) return;
+  for (const k in S) setProp(T, k, S[k]!);
+}
+
+export function remove(cx: FnContext, T: Dict, patterns: readonly Pattern[]): void {
+  const ns = cx.namespaced;
+  for (const k of Object.keys(T)) if (anyMatch(patterns, k, ns)) delete T[k];
+}
+
+export function rename(cx: FnContext, S: Value, T: Dict, from: Value, to: Value): void {
+  if (!isDict(S) || typeof from !== 'string' || typeof to !== 'string') return;
+  if (!cx.namespaced || from.includes(':')) {
+    const src = from.startsWith('::') ? from.slice(2) : from.startsWith(':') ? cx.propertyNamespace + from : from;
+    if (Object.prototype.hasOwnProperty.call(S, src)) setProp(T, writeName(cx, to), S[src]!);
+    return;
+  }
+  // Unqualified FROM renames in every namespace, keeping each namespace; a qualified TO collects.
+  const found: [string, Value][] = [];
+  for (const k in S) {
+    const [ns, id] = splitName(k);
+    if (id === from) found.push([ns, S[k]!]);
+  }
+  if (found.length === 0) return;
+  if (to.includes(':') && !to.startsWith(':')) {
+    const target = to.startsWith('::') ? to.slice(2) : to;
+    setProp(T, target, found.length === 1 ? found[0]![1] : found.map((f) => f[1]));
+    return;
+  }
+  const bare = to.startsWith(':') ? to.slice(1) : to;
+  for (const [ns, v] of found) setProp(T, ns ? `${ns}:${bare}` : bare, v);
+}
+
+function mergeOne(T: Dict, d: Dict, union: boolean): void {
+  for (const k in d) {
+    if (k.charCodeAt(0) === 95) continue; // root `_` properties are skipped
+    const v = d[k]!;
+    if (union && Object.prototype.hasOwnProperty.call(T, k)) {
+      const cur = T[k]!;
+      const list: Value[] = Array.isArray(cur) ? cur.slice() : [cur];
+      const seen = new Set(list.map(valueKey));
+      for (const x of Array.isArray(v) ? v : [v]) {
+        const key = valueKey(x);
+        if (!seen.has(key)) {
+          seen.add(key);
+          list.push(x);
+        }
+      }
+      setProp(T, k, list);
+    } else setProp(T, k, v);
+  }
+}
+
+export function merge(T: Dict, values: Value, union: boolean): void {
+  if (isDict(values)) mergeOne(T, values, union);
+  else if (Array.isArray(values)) for (const v of values) if (isDict(v)) mergeOne(T, v, union);
+}
+
+export function makeNi(cx: FnContext, S: Value, T: Dict, namespace: Value, from: Value, to: Value | undefined): void {
+  if (!isDict(S) || typeof namespace !== 'string' || typeof from !== 'string') return;
+  const convert = (v: Value): Value | undefined => {
+    const items = Array.isArray(v) ? v : [v];
+    const nis = items.filter((x): x is string => typeof x === 'string').map((x) => `${namespace}:${x}`).sort();
+    if (nis.length === 0) return undefined;
+    const out = nis.map((t) => new NI(t));
+    return Array.isArray(v) ? out : out[0]!;
+  };
+  const target = typeof to === 'string' ? to : `${from}-ni`;
+  if (!cx.namespaced || from.includes(':')) {
+    const v = S[from];
+    if (v === undefined) return;
+    const r = convert(v);
+    if (r !== undefined) setProp(T, writeName(cx, target), r);
+    return;
+  }
+  const qualifiedTarget = typeof to === 'string' && to.includes(':') && !to.startsWith(':');
+  const collected: Value[] = [];
+  for (const k in S) {
+    const [ns, id] = splitName(k);
+    if (id !== from) continue;
+    const r = convert(S[k]!);
+    if (r === undefined) continue;
+    if (qualifiedTarget) collected.push(...(Array.isArray(r) ? r : [r]));
+    else setProp(T, ns ? `${ns}:${target}` : writeName(cx, target), r);
+  }
+  if (qualifiedTarget && collected.length > 0) setProp(T, to as string, collected.length === 1 ? collected[0]! : collected);
+}
+
+export function createChild(T: Dict, values: Value): void {
+  const add = Array.isArray(values) ? values : [values];
+  const cur = T['$children'];
+  const list: Value[] = cur === undefined || cur === null ? [] : Array.isArray(cur) ? cur.slice() : [cur];
+  const seen = new Set(list.map(valueKey));
+  for (const v of add) {
+    if (v === null) continue;
+    const key = valueKey(v);
+    if (!seen.has(key)) {
+      seen.add(key);
+      list.push(v);
+    }
+  }
+  setProp(T, '$children', list);
+}
+
+export function isTyped(v: unknown): v is Typed {
+  return v instanceof Typed;
+}

@@ -1,0 +1,432 @@
+/**
+ * Immutable sorted table files: the on-disk runs of the id map and of secondary indexes.
+ *
+ * Layout (all integers little-endian):
+ *
+ *   data blocks     entries [laneA u32][laneB u32][keyLen u32][key bytes][value: valueSize bytes],
+ *                   sorted by (laneA, laneB, key bytes); a block is closed once it reaches ~4 KiB
+ *   block index     per block [first laneA u32][first laneB u32][file offset f64]
+ *   bloom filter    bits over laneA (double hashing, LevelDB style)
+ *   footer (64 B)   magic, count, valueSize, blockCount, indexOffset, bloomOffset, bloomBytes, k
+ *
+ * A lookup reads the footer once, the block index and bloom filter once (lazily, a few
+ * hundred KiB for a million entries), then one block per probe: no scan, and nothing
+ * proportional to the table is kept in memory. Tables are written once, fsynced, and only
+ * then referenced from the dataset manifest, so a crash can leave unreferenced files
+ * (garbage-collected on open) but never a referenced torn one.
+ */
+import * as fs from 'node:fs';
+import { FdCache, preadBuffer, pwriteFully } from './files.js';
+
+const MAGIC = 'DSTBL001';
+const FOOTER_SIZE = 64;
+const BLOCK_SIZE = 4096;
+const ENTRY_HEADER = 12;
+// 16+ bits per key and 8 probes: ~0.05% false positives. Every false positive costs a block
+// read, and a bulk load of new ids asks every table about every id.
+const BLOOM_BITS_PER_KEY = 16;
+const BLOOM_K = 8;
+const WRITE_BUFFER = 1 << 20;
+const BLOOM_AFTER_PROBES = 64;
+
+function bloomBytesFor(count: number): number {
+  // A power of two so a probe is a mask, not a division.
+  let bits = 64;
+  while (bits < count * BLOOM_BITS_PER_KEY) bits *= 2;
+  return bits / 8;
+}
+
+/** Streams sorted entries into a table file. */
+export class TableWriter {
+  private readonly fd: number;
+  private buf = Buffer.allocUnsafe(WRITE_BUFFER);
+  private used = 0;
+  private flushed = 0;
+  private count = 0;
+  private blockStart = -1;
+  private readonly blockSa: number[] = [];
+  private readonly blockSb: number[] = [];
+  private readonly blockOff: number[] = [];
+  private readonly bloom: Uint8Array;
+  private readonly bloomMask: number;
+
+  constructor(readonly file: string, private readonly valueSize: number, expectedCount: number) {
+    this.fd = fs.openSync(file, 'w');
+    this.bloom = new Uint8Array(bloomBytesFor(expectedCount));
+    this.bloomMask = this.bloom.length * 8 - 1;
+  }
+
+  private get position(): number {
+    return this.flushed + this.used;
+  }
+
+  private ensure(n: number): void {
+    if (this.used + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+  }
+
+  private flush(): void {
+    if (this.used === 0) return;
+    pwriteFully(this.fd, this.buf, 0, this.used, this.flushed);
+    this.flushed += this.used;
+    this.used = 0;
+  }
+
+  private startEntry(sa: number, sb: number): void {
+    const pos = this.position;
+    if (this.blockStart < 0 || pos - this.blockStart >= BLOCK_SIZE) {
+      this.blockStart = pos;
+      this.blockSa.push(sa);
+      this.blockSb.push(sb);
+      this.blockOff.push(pos);
+    }
+    let h = sa;
+    const delta = ((h >>> 17) | (h << 15)) >>> 0;
+    for (let i = 0; i < BLOOM_K; i++) {
+      const bit = h & this.bloomMask;
+      this.bloom[bit >>> 3]! |= 1 << (bit & 7);
+      h = (h + delta) >>> 0;
+    }
+    this.count++;
+  }
+
+  /** Adds an entry from its parts (key = keys[keyStart, keyEnd)); entries must arrive in table order. */
+  add(sa: number, sb: number, keys: Buffer, keyStart: number, keyEnd: number, values: Uint8Array, valueStart: number): void {
+    const kl = keyEnd - keyStart;
+    const vs = this.valueSize;
+    this.startEntry(sa, sb);
+    this.ensure(ENTRY_HEADER + kl + vs);
+    const b = this.buf;
+    let o = this.used;
+    b.writeUInt32LE(sa, o);
+    b.writeUInt32LE(sb, o + 4);
+    b.writeUInt32LE(kl, o + 8);
+    o += ENTRY_HEADER;
+    // Keys and values are short: a loop beats a native copy call.
+    for (let i = 0; i < kl; i++) b[o + i] = keys[keyStart + i]!;
+    o += kl;
+    for (let i = 0; i < vs; i++) b[o + i] = values[valueStart + i]!;
+    this.used = o + vs;
+  }
+
+  /** Copies an encoded entry verbatim (merges). */
+  addRaw(sa: number, sb: number, src: Buffer, start: number, end: number): void {
+    this.startEntry(sa, sb);
+    const n = end - start;
+    this.ensure(n);
+    const b = this.buf;
+    const o = this.used;
+    if (n <= 96) for (let i = 0; i < n; i++) b[o + i] = src[start + i]!;
+    else src.copy(b, o, start, end);
+    this.used = o + n;
+  }
+
+  /** Writes index, bloom and footer, fsyncs and closes; returns the entry count. */
+  finish(): number {
+    const indexOffset = this.position;
+    const nBlocks = this.blockOff.length;
+    this.ensure(nBlocks * 16);
+    for (let i = 0; i < nBlocks; i++) {
+      const o = this.used + i * 16;
+      this.buf.writeUInt32LE(this.blockSa[i]!, o);
+      this.buf.writeUInt32LE(this.blockSb[i]!, o + 4);
+      this.buf.writeDoubleLE(this.blockOff[i]!, o + 8);
+    }
+    this.used += nBlocks * 16;
+    const bloomOffset = this.position;
+    this.flush();
+    pwriteFully(this.fd, this.bloom, 0, this.bloom.length, bloomOffset);
+    this.flushed += this.bloom.length;
+    const footer = Buffer.alloc(FOOTER_SIZE);
+    footer.write(MAGIC, 0, 'latin1');
+    footer.writeDoubleLE(this.count, 8);
+    footer.writeUInt32LE(this.valueSize, 16);
+    footer.writeUInt32LE(nBlocks, 20);
+    footer.writeDoubleLE(indexOffset, 24);
+    footer.writeDoubleLE(bloomOffset, 32);
+    footer.writeUInt32LE(this.bloom.length, 40);
+    footer.writeUInt32LE(BLOOM_K, 44);
+    pwriteFully(this.fd, footer, 0, FOOTER_SIZE, this.flushed);
+    fs.fsyncSync(this.fd);
+    fs.closeSync(this.fd);
+    return this.count;
+  }
+
+  /** Closes and deletes a half-written table. */
+  abort(): void {
+    try {
+      fs.closeSync(this.fd);
+    } finally {
+      fs.rmSync(this.file, { force: true });
+    }
+  }
+}
+
+/** Called for each entry of a group scan: the buffer, key start/end, and value start; true stops. */
+export type EntryVisitor = (buf: Buffer, keyStart: number, keyEnd: number, valueStart: number) => boolean | void;
+
+export class TableReader {
+  readonly count: number;
+  readonly valueSize: number;
+  private readonly nBlocks: number;
+  private readonly indexOffset: number;
+  private readonly bloomBytes: number;
+  private readonly bloomK: number;
+  private blockSa: Uint32Array | undefined;
+  private blockSb: Uint32Array | undefined;
+  private blockOff: Float64Array | undefined;
+  private bloom: Uint8Array | undefined;
+  private bloomMask = 0;
+  private probes = 0;
+
+  constructor(readonly file: string, private readonly fds: FdCache) {
+    const fd = fds.get(file);
+    const size = fs.fstatSync(fd).size;
+    if (size < FOOTER_SIZE) throw new Error(`${file}: not a table (too short)`);
+    const footer = preadBuffer(fd, size - FOOTER_SIZE, FOOTER_SIZE);
+    if (footer.toString('latin1', 0, 8) !== MAGIC) throw new Error(`${file}: not a table (bad magic)`);
+    this.count = footer.readDoubleLE(8);
+    this.valueSize = footer.readUInt32LE(16);
+    this.nBlocks = footer.readUInt32LE(20);
+    this.indexOffset = footer.readDoubleLE(24);
+    // The bloom filter (footer offset 32) directly follows the block index: both are read at once.
+    this.bloomBytes = footer.readUInt32LE(40);
+    this.bloomK = footer.readUInt32LE(44);
+  }
+
+  /** The block index, read on first use so that opening many tables is cheap. */
+  private loadIndex(): void {
+    const n = this.nBlocks;
+    const buf = preadBuffer(this.fds.get(this.file), this.indexOffset, n * 16);
+    const sa = new Uint32Array(n);
+    const sb = new Uint32Array(n);
+    const off = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      sa[i] = buf.readUInt32LE(i * 16);
+      sb[i] = buf.readUInt32LE(i * 16 + 4);
+      off[i] = buf.readDoubleLE(i * 16 + 8);
+    }
+    this.blockSa = sa;
+    this.blockSb = sb;
+    this.blockOff = off;
+  }
+
+  /**
+   * Whether the table may hold keys with lane A `sa`. The bloom filter (2 MiB per million
+   * keys) is only read once the table has been asked often enough for it to pay off: a
+   * few lookups after a cold open are cheaper as direct block reads.
+   */
+  mayContain(sa: number): boolean {
+    let bloom = this.bloom;
+    if (bloom === undefined) {
+      if (++this.probes < BLOOM_AFTER_PROBES) return true;
+      bloom = this.bloom = preadBuffer(this.fds.get(this.file), this.indexOffset + this.nBlocks * 16, this.bloomBytes);
+      this.bloomMask = this.bloomBytes * 8 - 1;
+    }
+    let h = sa;
+    const delta = ((h >>> 17) | (h << 15)) >>> 0;
+    for (let i = 0; i < this.bloomK; i++) {
+      const bit = h & this.bloomMask;
+      if ((bloom[bit >>> 3]! & (1 << (bit & 7))) === 0) return false;
+      h = (h + delta) >>> 0;
+    }
+    return true;
+  }
+
+  /** The first block that can hold an entry ≥ (sa, sb): the last one starting strictly before it. */
+  private startBlock(sa: number, sb: number): number {
+    const bsa = this.blockSa!;
+    const bsb = this.blockSb!;
+    let lo = 0;
+    let hi = this.nBlocks - 1;
+    let ans = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const a = bsa[mid]!;
+      if (a < sa || (a === sa && bsb[mid]! < sb)) {
+        ans = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return ans;
+  }
+
+  private readBlocks(first: number, last: number): Buffer {
+    const off = this.blockOff!;
+    const start = off[first]!;
+    const end = last + 1 < this.nBlocks ? off[last + 1]! : this.indexOffset;
+    return preadBuffer(this.fds.get(this.file), start, end - start);
+  }
+
+  /**
+   * Visits entries with lane A `sa` (and lane B `sb` unless it is -1) in table order. Returns
+   * early when the visitor returns true.
+   */
+  scanGroup(sa: number, sb: number, visit: EntryVisitor): void {
+    if (this.count === 0 || !this.mayContain(sa)) return;
+    if (this.blockSa === undefined) this.loadIndex();
+    const wantB = sb >= 0;
+    let block = this.startBlock(sa, wantB ? sb : 0);
+    const vs = this.valueSize;
+    while (block < this.nBlocks) {
+      const buf = this.readBlocks(block, block);
+      let p = 0;
+      while (p < buf.length) {
+        const a = buf.readUInt32LE(p);
+        const b = buf.readUInt32LE(p + 4);
+        const kl = buf.readUInt32LE(p + 8);
+        if (a > sa || (wantB && a === sa && b > sb)) return;
+        if (a === sa && (!wantB || b === sb)) {
+          if (visit(buf, p + ENTRY_HEADER, p + ENTRY_HEADER + kl, p + ENTRY_HEADER + kl) === true) return;
+        }
+        p += ENTRY_HEADER + kl + vs;
+      }
+      block++;
+    }
+  }
+
+  /** The value bytes stored for exactly this key, or undefined. */
+  get(sa: number, sb: number, key: Buffer): Buffer | undefined {
+    let found: Buffer | undefined;
+    this.scanGroup(sa, sb, (buf, ks, ke, vs) => {
+      if (ke - ks === key.length && buf.compare(key, 0, key.length, ks, ke) === 0) {
+        found = buf.subarray(vs, vs + this.valueSize);
+        return true;
+      }
+      return false;
+    });
+    return found;
+  }
+
+  scanner(): TableScanner {
+    return new TableScanner(this.fds.get(this.file), this.indexOffset, this.valueSize);
+  }
+}
+
+const SCAN_CHUNK = 1 << 20;
+
+/** Sequential reader of a table's entries, in order (merges and full listings). */
+export class TableScanner {
+  buf: Buffer = Buffer.allocUnsafe(0);
+  /** Fields of the current entry (valid while `done` is false). */
+  sa = 0;
+  sb = 0;
+  keyStart = 0;
+  keyEnd = 0;
+  entryStart = 0;
+  entryEnd = 0;
+  done = false;
+  private chunkPos = 0;
+
+  /** Scans a table file's data region, or a buffer of entries in table encoding (memtables). */
+  constructor(private readonly source: number | Buffer, private readonly dataEnd: number, private readonly valueSize: number) {
+    if (typeof source === 'number') this.load(0, SCAN_CHUNK);
+    else this.buf = source;
+    this.decode(0);
+  }
+
+  private load(filePos: number, want: number): void {
+    const len = Math.min(Math.max(want, SCAN_CHUNK), this.dataEnd - filePos);
+    if (typeof this.source !== 'number') throw new Error('table scanner: truncated entry in memory buffer');
+    this.buf = len > 0 ? preadBuffer(this.source, filePos, len) : Buffer.allocUnsafe(0);
+    this.chunkPos = filePos;
+  }
+
+  private decode(p: number): void {
+    if (this.chunkPos + p >= this.dataEnd) {
+      this.done = true;
+      return;
+    }
+    if (p + ENTRY_HEADER > this.buf.length) {
+      this.load(this.chunkPos + p, ENTRY_HEADER);
+      p = 0;
+    }
+    let b = this.buf;
+    const kl = (b[p + 8]! | (b[p + 9]! << 8) | (b[p + 10]! << 16) | (b[p + 11]! << 24)) >>> 0;
+    const size = ENTRY_HEADER + kl + this.valueSize;
+    if (p + size > b.length) {
+      this.load(this.chunkPos + p, size);
+      p = 0;
+      b = this.buf;
+    }
+    this.sa = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+    this.sb = (b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24)) >>> 0;
+    this.entryStart = p;
+    this.keyStart = p + ENTRY_HEADER;
+    this.keyEnd = this.keyStart + kl;
+    this.entryEnd = p + size;
+  }
+
+  next(): void {
+    this.decode(this.entryEnd);
+  }
+
+  get valueStart(): number {
+    return this.keyEnd;
+  }
+}
+
+/** Orders the current entries of two scanners (lanes, then key bytes). */
+export function compareScanners(x: TableScanner, y: TableScanner): number {
+  if (x.sa !== y.sa) return x.sa < y.sa ? -1 : 1;
+  if (x.sb !== y.sb) return x.sb < y.sb ? -1 : 1;
+  return x.buf.compare(y.buf, y.keyStart, y.keyEnd, x.keyStart, x.keyEnd);
+}
+
+/**
+ * Merged iteration over scanners (oldest first): each `next()` returns the scanner holding
+ * the next key, the newest one when several hold it (valid until the following call). A
+ * stateful cursor rather than a generator: merges move millions of entries.
+ */
+export class MergeCursor {
+  private last: TableScanner | undefined;
+  private lastTies = false;
+
+  constructor(private readonly scanners: TableScanner[]) {}
+
+  next(): TableScanner | undefined {
+    const scanners = this.scanners;
+    const k = scanners.length;
+    const prev = this.last;
+    if (prev !== undefined) {
+      if (this.lastTies) {
+        for (let i = 0; i < k; i++) {
+          const s = scanners[i]!;
+          if (s !== prev && !s.done && compareScanners(s, prev) === 0) s.next();
+        }
+      }
+      prev.next();
+    }
+    // Newest first, keeping the first minimum, so the newest input wins ties.
+    let best: TableScanner | undefined;
+    let ties = false;
+    for (let i = k - 1; i >= 0; i--) {
+      const s = scanners[i]!;
+      if (s.done) continue;
+      if (best === undefined) best = s;
+      else if (s.sa !== best.sa ? s.sa < best.sa : s.sb !== best.sb ? s.sb < best.sb : (ties = true) && compareScanners(s, best) < 0) best = s;
+    }
+    this.last = best;
+    this.lastTies = ties;
+    return best;
+  }
+}
+
+/**
+ * Merges tables (oldest first) into one: for equal keys the newest entry wins; `drop` can
+ * discard winning entries (tombstones, when nothing older remains to be shadowed).
+ */
+export function mergeTables(inputs: TableReader[], out: string, valueSize: number, drop?: (buf: Buffer, valueStart: number) => boolean): number {
+  const writer = new TableWriter(out, valueSize, inputs.reduce((n, t) => n + t.count, 0));
+  try {
+    const cursor = new MergeCursor(inputs.map((t) => t.scanner()));
+    for (let w = cursor.next(); w !== undefined; w = cursor.next()) {
+      if (!drop || !drop(w.buf, w.valueStart)) writer.addRaw(w.sa, w.sb, w.buf, w.entryStart, w.entryEnd);
+    }
+    return writer.finish();
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
+}
