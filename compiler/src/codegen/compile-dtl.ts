@@ -339,7 +339,7 @@ export class DtlCompiler {
       case 'list':
         return `[${args.map((_, i) => x(i)).join(', ')}]`;
       case 'is-changed':
-        return `F["is-changed"](cx, ${this.lambda(args[0]!.expr!, ctx)}, ${this.varRoot('S', ctx)})`;
+        return `${this.consts.pool('f', 'rt.fn("is-changed")')}(cx, ${this.lambda(args[0]!.expr!, ctx)}, ${this.varRoot('S', ctx)})`;
       case 'lookup-entity':
         return `rt.lookupEntity(cx, ${x(0)}, ${x(1)})`;
     }

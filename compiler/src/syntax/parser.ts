@@ -33,7 +33,7 @@ import type {
  * Deeper containers are skipped (and reported) so that hostile input cannot overflow the stack;
  * real configs nest far less.
  */
-export const MAX_NESTING_DEPTH = 200;
+export const MAX_NESTING_DEPTH = 128;
 
 // Mutable views of the node types, used only while a container is being built.
 interface ObjectNode {
@@ -128,6 +128,15 @@ class LineIndex {
     return { start, end, line, column, endLine: this.line, endColumn: end - this.lineStart + 1 };
   }
 
+  /** Like range(), for a token known to hold no line break (every token the parser sees). */
+  token(start: number, end: number): Range {
+    if (start < this.pos) return this.range(start, end);
+    this.seek(start);
+    this.pos = end;
+    const ls = this.lineStart;
+    return { start, end, line: this.line, column: start - ls + 1, endLine: this.line, endColumn: end - ls + 1 };
+  }
+
   /** From the start of `first` to `end`. */
   extend(first: Range, end: number): Range {
     let endLine: number;
@@ -163,7 +172,8 @@ function span(first: Range, last: Range): Range {
 function charName(ch: string): string {
   const code = ch.codePointAt(0)!;
   const hex = 'U+' + code.toString(16).toUpperCase().padStart(4, '0');
-  return code < 0x21 || (code >= 0x7f && code <= 0xa0) || code === 0xfeff || code === 0x2028 || code === 0x2029 ? hex : `'${ch}' (${hex})`;
+  if (code === 0xfeff) return `${hex} (byte order mark)`;
+  return code < 0x21 || (code >= 0x7f && code <= 0xa0) || code === 0x2028 || code === 0x2029 ? hex : `'${ch}' (${hex})`;
 }
 
 function describe(t: IToken): string {
@@ -206,7 +216,9 @@ class JsonParser extends EmbeddedActionsParser {
   private problems: SyntaxProblem[] = [];
   private tokens: IToken[] = [];
   private lines = new LineIndex('');
-  private endOfInput: Range = PENDING;
+  /** Where the end of input is reported: just after the last token. */
+  private endOffset = 0;
+  private endOfInputRange: Range | undefined;
   private frame: Frame = { open: PENDING, obj: undefined, arr: undefined, closeTok: undefined, expect: true, quiet: false, lastComma: undefined, skip: 0 };
   private depth = 0;
   private openObjects = 0;
@@ -232,7 +244,8 @@ class JsonParser extends EmbeddedActionsParser {
     this.lines = lines;
     // Chevrotain pads the token vector with EOF sentinels during the parse, so take this now.
     const last = tokens[tokens.length - 1];
-    this.endOfInput = last ? lines.range(tokEnd(last), tokEnd(last)) : lines.range(text.length, text.length);
+    this.endOffset = last ? tokEnd(last) : text.length;
+    this.endOfInputRange = undefined;
     this.depth = this.openObjects = this.openArrays = this.suppress = 0;
     this.lastUnterminated = undefined;
     this.root = undefined;
@@ -447,7 +460,8 @@ class JsonParser extends EmbeddedActionsParser {
   private objectComma(t: IToken): void {
     if (this.RECORDING_PHASE) return;
     const f = this.frame;
-    if (f.expect) this.report(`Expected a property name, found ','`, this.tokRange(t));
+    // After junk (already reported) a comma is the natural way back in, not a new mistake.
+    if (f.expect && !f.quiet) this.report(`Expected a property name, found ','`, this.tokRange(t));
     f.expect = true;
     f.quiet = false;
     f.lastComma = t;
@@ -459,6 +473,8 @@ class JsonParser extends EmbeddedActionsParser {
     const rec = this.RECORDING_PHASE;
     const stringKey = !rec && (keyTok.tokenType === T.StringLiteral || tokenMatcher(keyTok, T.StringLike));
     const next = rec ? undefined : this.LA(1);
+    // Taken before the value is parsed, while the position cursor is still here.
+    const keyRange = rec ? PENDING : this.tokRange(keyTok);
     if (!rec) this.keyTakesValue = colon !== undefined || stringKey;
     const value = this.OPTION2(this.memberValueOption);
     if (rec) return;
@@ -472,7 +488,7 @@ class JsonParser extends EmbeddedActionsParser {
     if (!f.expect && !f.quiet && !this.followsUnterminated(keyTok)) {
       this.report("Expected ',' or '}' after object member", this.tokRange(keyTok));
     }
-    const key = stringKey ? this.stringNode(keyTok) : this.bareKey(keyTok);
+    const key = stringKey ? this.stringNode(keyTok, keyRange) : this.bareKey(keyTok, keyRange);
     if (colon === undefined) this.report("Expected ':' after property name", this.rangeOf(next!));
     else if (this.LA(1) === next) this.report('Expected a value', this.rangeOf(next!));
 
@@ -527,7 +543,7 @@ class JsonParser extends EmbeddedActionsParser {
   private arrayComma(t: IToken): void {
     if (this.RECORDING_PHASE) return;
     const f = this.frame;
-    if (f.expect) this.report('Expected a value', this.tokRange(t));
+    if (f.expect && !f.quiet) this.report('Expected a value', this.tokRange(t));
     f.expect = true;
     f.quiet = false;
     f.lastComma = t;
@@ -583,7 +599,7 @@ class JsonParser extends EmbeddedActionsParser {
   private unclosed(f: Frame, opener: string, closer: string): void {
     const next = this.LA(1);
     const what = `'${opener}' at line ${f.open.line}`;
-    if (next.tokenType === EOF) this.report(`Unexpected end of file: ${what} is not closed`, this.endOfInput);
+    if (next.tokenType === EOF) this.report(`Unexpected end of file: ${what} is not closed`, this.endOfInput());
     else this.report(`Expected '${closer}' to close ${what}, found ${describe(next)}`, this.tokRange(next));
   }
 
@@ -626,7 +642,7 @@ class JsonParser extends EmbeddedActionsParser {
   private scalar(t: IToken): JsonValue | undefined {
     if (this.RECORDING_PHASE) return undefined;
     const type = t.tokenType;
-    if (type === T.StringLiteral || type === T.BadString || type === T.SingleQuotedString) return this.stringNode(t);
+    if (type === T.StringLiteral || type === T.BadString || type === T.SingleQuotedString) return this.stringNode(t, this.tokRange(t));
     if (type === T.NumberLiteral) return { kind: 'number', range: this.tokRange(t), parent: undefined, text: t.image };
     if (type === T.True || type === T.False) return { kind: 'boolean', range: this.tokRange(t), parent: undefined, value: type === T.True };
     if (type === T.Null) return { kind: 'null', range: this.tokRange(t), parent: undefined };
@@ -662,15 +678,13 @@ class JsonParser extends EmbeddedActionsParser {
     return undefined;
   }
 
-  private bareKey(t: IToken): JsonString {
-    const range = this.tokRange(t);
+  private bareKey(t: IToken, range: Range): JsonString {
     this.report(`Property names must be strings in double quotes: '${t.image}'`, range);
     return { kind: 'string', range, parent: undefined, value: t.image };
   }
 
-  private stringNode(t: IToken): JsonString {
+  private stringNode(t: IToken, range: Range): JsonString {
     const s = t.image;
-    const range = this.tokRange(t);
     let value: string;
     if (t.tokenType === T.StringLiteral) {
       // The token pattern only admits valid JSON strings, so JSON.parse cannot fail here.
@@ -761,16 +775,20 @@ class JsonParser extends EmbeddedActionsParser {
   // Positions and problems
 
   private tokRange(t: IToken): Range {
-    return this.lines.range(t.startOffset, t.startOffset + t.image.length);
+    return this.lines.token(t.startOffset, t.startOffset + t.image.length);
   }
 
   /** The first character of a token: enough to point at a container that starts there. */
   private firstCharRange(t: IToken): Range {
-    return this.lines.range(t.startOffset, t.startOffset + (t.tokenType === T.LCurly || t.tokenType === T.LBracket ? 1 : t.image.length));
+    return this.lines.token(t.startOffset, t.startOffset + (t.tokenType === T.LCurly || t.tokenType === T.LBracket ? 1 : t.image.length));
+  }
+
+  private endOfInput(): Range {
+    return (this.endOfInputRange ??= this.lines.range(this.endOffset, this.endOffset));
   }
 
   private rangeOf(t: IToken): Range {
-    return t.tokenType === EOF ? this.endOfInput : this.tokRange(t);
+    return t.tokenType === EOF ? this.endOfInput() : this.tokRange(t);
   }
 
   private report(message: string, range: Range, code: SyntaxProblem['code'] = 'json-syntax', severity: SyntaxProblem['severity'] = 'error'): void {

@@ -49,6 +49,9 @@ export interface IndexState {
 
 const PRESENT = 1;
 const SPILL_AT = 250_000;
+/** Catch-ups over more versions than this write table batches directly. */
+const BULK_CATCH_UP = 20_000;
+const BULK_SPILL_AT = 2_000_000;
 const NONE: readonly string[] = [];
 
 export class IndexImpl implements JoinIndex {
@@ -128,6 +131,24 @@ export class IndexImpl implements JoinIndex {
     const end = this.src.size - 1;
     const after = this.seen;
     if (after >= end) return;
+    // A big catch-up (an index build) writes its changes straight into table batches:
+    // within one catch-up every (key, id) pair changes at most once, so nothing in the
+    // batch needs overriding, and the memtable's maps would only cost time and memory.
+    let bulk: EntryBatch | undefined;
+    let change: (vk: string, id: string, present: boolean) => void = (vk, id, present) => this.change(vk, id, present);
+    if (end - after > BULK_CATCH_UP) {
+      this.flushMem();
+      const capacity = Math.min(BULK_SPILL_AT, 2 * (end - after) + 16);
+      bulk = new EntryBatch(capacity, 1);
+      change = (vk, id, present) => {
+        if (bulk!.n === bulk!.capacity) {
+          this.tables.addBatch(bulk!);
+          bulk = new EntryBatch(capacity, 1);
+        }
+        const i = bulk!.add(hashString(vk), hashString(id), vk, id);
+        bulk!.values[i] = present ? PRESENT : 0;
+      };
+    }
     // A fresh build has nothing to remove; otherwise old keys come from the version the
     // index last saw.
     const incremental = after >= 0;
@@ -141,10 +162,11 @@ export class IndexImpl implements JoinIndex {
         while (p > after) p = previousOf(this.src.meta(p));
         if (p >= 0 && !deletedOf(this.src.meta(p))) oldKeys = this.keysOf(parseLine(this.src.line(p)));
       }
-      for (const k of oldKeys) if (!newKeys.includes(k)) this.change(k, id, false);
-      for (const k of newKeys) if (!oldKeys.includes(k)) this.change(k, id, true);
+      for (const k of oldKeys) if (!newKeys.includes(k)) change(k, id, false);
+      for (const k of newKeys) if (!oldKeys.includes(k)) change(k, id, true);
       if (this.memCount >= SPILL_AT) this.flushMem();
     }
+    if (bulk) this.tables.addBatch(bulk);
     this.seen = end;
   }
 
