@@ -164,6 +164,16 @@ function checkSchema(entity: ConfigEntity, r: Reporter, env: EnvVars | undefined
 }
 
 function issueRange(root: JsonObject, issue: SchemaIssue): Range {
+  if (issue.onKey && issue.property !== undefined) {
+    // The pointer may name the property itself or its object; either way point at the key.
+    const suffix = '/' + issue.property.replace(/~/g, '~0').replace(/\//g, '~1');
+    const parentPointer = issue.pointer.endsWith(suffix) ? issue.pointer.slice(0, -suffix.length) : issue.pointer;
+    const parent = atPointer(root, parentPointer);
+    if (parent?.node.kind === 'object') {
+      const m = member(parent.node, issue.property);
+      if (m) return m.key.range;
+    }
+  }
   const found = atPointer(root, issue.pointer);
   if (!found) return headRange(root);
   if (issue.onKey && issue.property !== undefined && found.node.kind === 'object') {

@@ -216,7 +216,7 @@ class JsonParser extends EmbeddedActionsParser {
   private problems: SyntaxProblem[] = [];
   private tokens: IToken[] = [];
   private lines = new LineIndex('');
-  /** Where the end of input is reported: just after the last token. */
+  /** Where "end of file" problems are reported: the very end of the text. */
   private endOffset = 0;
   private endOfInputRange: Range | undefined;
   private frame: Frame = { open: PENDING, obj: undefined, arr: undefined, closeTok: undefined, expect: true, quiet: false, lastComma: undefined, skip: 0 };
@@ -242,9 +242,7 @@ class JsonParser extends EmbeddedActionsParser {
     this.problems = problems;
     this.tokens = tokens;
     this.lines = lines;
-    // Chevrotain pads the token vector with EOF sentinels during the parse, so take this now.
-    const last = tokens[tokens.length - 1];
-    this.endOffset = last ? tokEnd(last) : text.length;
+    this.endOffset = text.length;
     this.endOfInputRange = undefined;
     this.depth = this.openObjects = this.openArrays = this.suppress = 0;
     this.lastUnterminated = undefined;

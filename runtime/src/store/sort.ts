@@ -26,22 +26,27 @@ export function sortByLanes(sa: Uint32Array, sb: Uint32Array, n: number, tie: (i
   let ka2 = new Uint32Array(n);
   let kb2 = new Uint32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
-  const counts = new Uint32Array(65536);
-  // Least significant digit first: lane B low, lane B high, lane A low, lane A high.
-  for (let pass = 0; pass < 4; pass++) {
-    const keys = pass < 2 ? kb : ka;
-    const shift = pass % 2 === 0 ? 0 : 16;
+  // 16-bit digits for big batches; 8-bit ones for small batches, where clearing and summing
+  // 65536 counters per pass would cost more than the entries.
+  const bits = n >= 100_000 ? 16 : 8;
+  const radix = 1 << bits;
+  const mask = radix - 1;
+  const counts = new Uint32Array(radix);
+  // Least significant digit first: lane B, then lane A.
+  for (let pass = 0; pass < 64 / bits; pass++) {
+    const keys = pass < 32 / bits ? kb : ka;
+    const shift = (pass * bits) % 32;
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & 0xffff]!++;
-    if (counts[(keys[0]! >>> shift) & 0xffff] === n) continue; // one digit value: nothing moves
+    for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & mask]!++;
+    if (counts[(keys[0]! >>> shift) & mask] === n) continue; // one digit value: nothing moves
     let sum = 0;
-    for (let d = 0; d < 65536; d++) {
+    for (let d = 0; d < radix; d++) {
       const c = counts[d]!;
       counts[d] = sum;
       sum += c;
     }
     for (let i = 0; i < n; i++) {
-      const at = counts[(keys[i]! >>> shift) & 0xffff]!++;
+      const at = counts[(keys[i]! >>> shift) & mask]!++;
       perm2[at] = perm[i]!;
       ka2[at] = ka[i]!;
       kb2[at] = kb[i]!;

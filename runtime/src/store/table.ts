@@ -117,7 +117,7 @@ export class TableWriter {
     this.ensure(n);
     const b = this.buf;
     const o = this.used;
-    if (n <= 96) for (let i = 0; i < n; i++) b[o + i] = src[start + i]!;
+    if (n <= 32) for (let i = 0; i < n; i++) b[o + i] = src[start + i]!;
     else src.copy(b, o, start, end);
     this.used = o + n;
   }
@@ -166,13 +166,20 @@ export class TableWriter {
 /** Called for each entry of a group scan: the buffer, key start/end, and value start; true stops. */
 export type EntryVisitor = (buf: Buffer, keyStart: number, keyEnd: number, valueStart: number) => boolean | void;
 
+interface Footer {
+  nBlocks: number;
+  indexOffset: number;
+  bloomBytes: number;
+  bloomK: number;
+}
+
+/**
+ * Lookups in one table file. Nothing is read until the first lookup (a cold open of a
+ * dataset opens no table files); then the footer, the block index and, once the table is
+ * asked often enough, the bloom filter.
+ */
 export class TableReader {
-  readonly count: number;
-  readonly valueSize: number;
-  private readonly nBlocks: number;
-  private readonly indexOffset: number;
-  private readonly bloomBytes: number;
-  private readonly bloomK: number;
+  private footer: Footer | undefined;
   private blockSa: Uint32Array | undefined;
   private blockSb: Uint32Array | undefined;
   private blockOff: Float64Array | undefined;
@@ -180,25 +187,35 @@ export class TableReader {
   private bloomMask = 0;
   private probes = 0;
 
-  constructor(readonly file: string, private readonly fds: FdCache) {
-    const fd = fds.get(file);
+  /** `count` and `valueSize` come from the manifest or the writer; the footer must agree. */
+  constructor(
+    readonly file: string,
+    private readonly fds: FdCache,
+    readonly count: number,
+    readonly valueSize: number,
+  ) {}
+
+  private get f(): Footer {
+    return (this.footer ??= this.readFooter());
+  }
+
+  private readFooter(): Footer {
+    const fd = this.fds.get(this.file);
     const size = fs.fstatSync(fd).size;
-    if (size < FOOTER_SIZE) throw new Error(`${file}: not a table (too short)`);
+    if (size < FOOTER_SIZE) throw new Error(`${this.file}: not a table (too short)`);
     const footer = preadBuffer(fd, size - FOOTER_SIZE, FOOTER_SIZE);
-    if (footer.toString('latin1', 0, 8) !== MAGIC) throw new Error(`${file}: not a table (bad magic)`);
-    this.count = footer.readDoubleLE(8);
-    this.valueSize = footer.readUInt32LE(16);
-    this.nBlocks = footer.readUInt32LE(20);
-    this.indexOffset = footer.readDoubleLE(24);
-    // The bloom filter (footer offset 32) directly follows the block index: both are read at once.
-    this.bloomBytes = footer.readUInt32LE(40);
-    this.bloomK = footer.readUInt32LE(44);
+    if (footer.toString('latin1', 0, 8) !== MAGIC) throw new Error(`${this.file}: not a table (bad magic)`);
+    if (footer.readDoubleLE(8) !== this.count || footer.readUInt32LE(16) !== this.valueSize) {
+      throw new Error(`${this.file}: table does not match the manifest (count or value size)`);
+    }
+    // The bloom filter (its offset is at 32) directly follows the block index.
+    return { nBlocks: footer.readUInt32LE(20), indexOffset: footer.readDoubleLE(24), bloomBytes: footer.readUInt32LE(40), bloomK: footer.readUInt32LE(44) };
   }
 
   /** The block index, read on first use so that opening many tables is cheap. */
   private loadIndex(): void {
-    const n = this.nBlocks;
-    const buf = preadBuffer(this.fds.get(this.file), this.indexOffset, n * 16);
+    const n = this.f.nBlocks;
+    const buf = preadBuffer(this.fds.get(this.file), this.f.indexOffset, n * 16);
     const sa = new Uint32Array(n);
     const sb = new Uint32Array(n);
     const off = new Float64Array(n);
@@ -221,12 +238,12 @@ export class TableReader {
     let bloom = this.bloom;
     if (bloom === undefined) {
       if (++this.probes < BLOOM_AFTER_PROBES) return true;
-      bloom = this.bloom = preadBuffer(this.fds.get(this.file), this.indexOffset + this.nBlocks * 16, this.bloomBytes);
-      this.bloomMask = this.bloomBytes * 8 - 1;
+      bloom = this.bloom = preadBuffer(this.fds.get(this.file), this.f.indexOffset + this.f.nBlocks * 16, this.f.bloomBytes);
+      this.bloomMask = this.f.bloomBytes * 8 - 1;
     }
     let h = sa;
     const delta = ((h >>> 17) | (h << 15)) >>> 0;
-    for (let i = 0; i < this.bloomK; i++) {
+    for (let i = 0; i < this.f.bloomK; i++) {
       const bit = h & this.bloomMask;
       if ((bloom[bit >>> 3]! & (1 << (bit & 7))) === 0) return false;
       h = (h + delta) >>> 0;
@@ -239,7 +256,7 @@ export class TableReader {
     const bsa = this.blockSa!;
     const bsb = this.blockSb!;
     let lo = 0;
-    let hi = this.nBlocks - 1;
+    let hi = this.f.nBlocks - 1;
     let ans = 0;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
@@ -255,7 +272,7 @@ export class TableReader {
   private readBlocks(first: number, last: number): Buffer {
     const off = this.blockOff!;
     const start = off[first]!;
-    const end = last + 1 < this.nBlocks ? off[last + 1]! : this.indexOffset;
+    const end = last + 1 < this.f.nBlocks ? off[last + 1]! : this.f.indexOffset;
     return preadBuffer(this.fds.get(this.file), start, end - start);
   }
 
@@ -269,7 +286,7 @@ export class TableReader {
     const wantB = sb >= 0;
     let block = this.startBlock(sa, wantB ? sb : 0);
     const vs = this.valueSize;
-    while (block < this.nBlocks) {
+    while (block < this.f.nBlocks) {
       const buf = this.readBlocks(block, block);
       let p = 0;
       while (p < buf.length) {
@@ -300,7 +317,7 @@ export class TableReader {
   }
 
   scanner(): TableScanner {
-    return new TableScanner(this.fds.get(this.file), this.indexOffset, this.valueSize);
+    return new TableScanner(this.fds.get(this.file), this.f.indexOffset, this.valueSize);
   }
 }
 

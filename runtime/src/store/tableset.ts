@@ -125,7 +125,7 @@ export class TableSet {
     /** Entries that only exist to shadow older ones; dropped when merging into the oldest table. */
     private readonly isTombstone?: (buf: Buffer, valueStart: number) => boolean,
   ) {
-    this.committed = refs.map((r) => new TableReader(path.join(dir, r.file), fds));
+    this.committed = refs.map((r) => new TableReader(path.join(dir, r.file), fds, r.count, valueSize));
   }
 
   /** Tables newest first (pending before committed), for lookups. */
@@ -149,17 +149,18 @@ export class TableSet {
     const order = b.order();
     const file = path.join(this.dir, this.newFileName());
     const w = new TableWriter(file, this.valueSize, b.n);
+    let count: number;
     try {
       for (let r = 0; r < b.n; r++) {
         const i = order[r]!;
         w.add(b.sa[i]!, b.sb[i]!, b.keys, b.keyOff[i]!, b.keyOff[i + 1]!, b.values, i * this.valueSize);
       }
-      w.finish();
+      count = w.finish();
     } catch (e) {
       w.abort();
       throw e;
     }
-    this.pending.push(new TableReader(file, this.fds));
+    this.pending.push(new TableReader(file, this.fds, count, this.valueSize));
     this.newestFirst = undefined;
   }
 
@@ -172,10 +173,10 @@ export class TableSet {
       const inputs = list.slice(from, to);
       const file = path.join(this.dir, this.newFileName());
       const dropTombstones = from === 0 && this.isTombstone ? this.isTombstone : undefined;
-      mergeTables(inputs, file, this.valueSize, dropTombstones);
+      const count = mergeTables(inputs, file, this.valueSize, dropTombstones);
       created.push(file);
       for (const t of inputs) obsolete.push(t.file);
-      list.splice(from, to - from, new TableReader(file, this.fds));
+      list.splice(from, to - from, new TableReader(file, this.fds, count, this.valueSize));
     };
     try {
       for (;;) {
