@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { startServer } from '../dist/src/server.js';
 
-startServer();
+await startServer();

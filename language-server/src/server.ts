@@ -12,9 +12,11 @@ import { checkProject } from '@dtl/compiler/check/check-project';
 import { loadToolConfig, type ToolConfig } from '@dtl/compiler/check/tool-config';
 import { configFilesOf, projectFromFiles, type ConfigFile } from '@dtl/compiler/project/load';
 import { parseJson } from '@dtl/compiler/syntax/parser';
+import { loadPrecompiledValidators } from '@dtl/compiler/config/schemas';
 import type { Diagnostic } from '@dtl/compiler/diagnostics';
 
-export function startServer(): void {
+export async function startServer(): Promise<void> {
+  await loadPrecompiledValidators();
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
   let roots: string[] = [];

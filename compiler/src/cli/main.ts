@@ -2,6 +2,7 @@
 import { ProjectLoadError } from '../project/load.js';
 import { ToolConfigError } from '../check/tool-config.js';
 import { EnvFileError } from '../config/env.js';
+import { loadPrecompiledValidators } from '../config/schemas.js';
 import { CHECK_HELP, runCheck } from './check.js';
 import { type CliIO, UsageError, processIO, toolVersion } from './io.js';
 
@@ -56,6 +57,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return 2;
   }
   try {
+    await loadPrecompiledValidators();
     const run = await entry.run();
     return await run(rest, io);
   } catch (e) {

@@ -67,10 +67,8 @@ function loadRaw(): Map<string, JsonObject> {
   return raw;
 }
 
-/** The pipe, system and metadata validators, compiled once on first use. */
-function loadValidators(): { validators: Map<string, ValidateFunction>; entityTypes: string[] } {
-  if (compiled) return compiled;
-  const raw = loadRaw();
+/** The ajv instance every validator is compiled with (also by the ahead-of-time build). */
+export function createAjv(extra: { code?: { source?: boolean; esm?: boolean } } = {}): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: true,
     verbose: true,
@@ -84,17 +82,55 @@ function loadValidators(): { validators: Map<string, ValidateFunction>; entityTy
     // Compiling references as separate functions without the optimizer pass keeps
     // the one-time compile well under a second for these large schemas.
     inlineRefs: false,
-    code: { optimize: false },
+    code: { optimize: false, ...extra.code },
   });
   // Annotation keyword used by the schemas for readable co-constraint messages
   // (VS Code's JSON support understands it too).
   ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
-  for (const schema of raw.values()) ajv.addSchema(schema);
+  for (const schema of loadRaw().values()) ajv.addSchema(schema);
+  return ajv;
+}
+
+export const ENTITY_SCHEMA_IDS: Readonly<Record<string, string>> = {
+  pipe: `${SCHEMA_BASE}pipe.schema.json`,
+  system: `${SCHEMA_BASE}system.schema.json`,
+  metadata: `${SCHEMA_BASE}metadata.schema.json`,
+};
+
+/** Where `npm run build` writes the validators compiled ahead of time (ajv standalone code). */
+export const PRECOMPILED = new URL('../../generated/schema-validators.js', import.meta.url);
+
+let precompiled: Record<string, ValidateFunction> | undefined;
+
+/** Loads the ahead-of-time validators; call once at startup (the CLI does). */
+export async function loadPrecompiledValidators(): Promise<boolean> {
+  if (precompiled || compiled) return true;
+  try {
+    precompiled = (await import(PRECOMPILED.href)) as Record<string, ValidateFunction>;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pipe, system and metadata validators: precompiled when available, else compiled once now. */
+function loadValidators(): { validators: Map<string, ValidateFunction>; entityTypes: string[] } {
+  if (compiled) return compiled;
+  const raw = loadRaw();
   const validators = new Map<string, ValidateFunction>();
-  for (const kind of ['pipe', 'system', 'metadata']) {
-    const v = ajv.getSchema(`${SCHEMA_BASE}${kind}.schema.json`);
-    if (!v) throw new Error(`Schema for '${kind}' is missing in ${fileURLToPath(SCHEMA_DIR)}`);
-    validators.set(kind, v);
+  if (precompiled) {
+    for (const kind of Object.keys(ENTITY_SCHEMA_IDS)) {
+      const v = precompiled[kind];
+      if (v) validators.set(kind, v);
+    }
+  }
+  if (validators.size < 3) {
+    const ajv = createAjv();
+    for (const [kind, id] of Object.entries(ENTITY_SCHEMA_IDS)) {
+      const v = ajv.getSchema(id);
+      if (!v) throw new Error(`Schema for '${kind}' is missing in ${fileURLToPath(SCHEMA_DIR)}`);
+      validators.set(kind, v);
+    }
   }
   const systemSchema = raw.get('system') as SchemaNode | undefined;
   const systemTypes = (systemSchema?.properties?.['type']?.enum ?? []).filter((t): t is string => typeof t === 'string');

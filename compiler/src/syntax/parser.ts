@@ -61,6 +61,9 @@ interface Frame {
   /** After a reported error, further junk is skipped quietly until the next sync point. */
   quiet: boolean;
   lastComma: IToken | undefined;
+  /** Kind of the immediately enclosing container: only its closer may end this one early. */
+  readonly inObject: boolean;
+  readonly inArray: boolean;
   /** Bracket balance while skipping a too-deeply nested container; 0 when not skipping. */
   skip: number;
 }
@@ -219,10 +222,19 @@ class JsonParser extends EmbeddedActionsParser {
   /** Where "end of file" problems are reported: the very end of the text. */
   private endOffset = 0;
   private endOfInputRange: Range | undefined;
-  private frame: Frame = { open: PENDING, obj: undefined, arr: undefined, closeTok: undefined, expect: true, quiet: false, lastComma: undefined, skip: 0 };
+  private frame: Frame = {
+    open: PENDING,
+    obj: undefined,
+    arr: undefined,
+    closeTok: undefined,
+    expect: true,
+    quiet: false,
+    lastComma: undefined,
+    inObject: false,
+    inArray: false,
+    skip: 0,
+  };
   private depth = 0;
-  private openObjects = 0;
-  private openArrays = 0;
   /** > 0 while parsing content that is discarded anyway; its problems would only be noise. */
   private suppress = 0;
   private lastUnterminated: IToken | undefined;
@@ -244,7 +256,7 @@ class JsonParser extends EmbeddedActionsParser {
     this.lines = lines;
     this.endOffset = text.length;
     this.endOfInputRange = undefined;
-    this.depth = this.openObjects = this.openArrays = this.suppress = 0;
+    this.depth = this.suppress = 0;
     this.lastUnterminated = undefined;
     this.root = undefined;
     this.rootSeen = this.topQuiet = this.extraReported = false;
@@ -285,7 +297,6 @@ class JsonParser extends EmbeddedActionsParser {
     let f: Frame | undefined;
     if (!rec) {
       f = this.enter(open, { kind: 'object', range: PENDING, parent: undefined, members: [] }, undefined);
-      this.openObjects++;
     }
     try {
       this.MANY(this.objectLoop);
@@ -294,7 +305,6 @@ class JsonParser extends EmbeddedActionsParser {
       if (!rec) {
         this.frame = outer;
         this.depth--;
-        this.openObjects--;
       }
     }
     return f ? this.finishObject(f) : undefined;
@@ -307,7 +317,6 @@ class JsonParser extends EmbeddedActionsParser {
     let f: Frame | undefined;
     if (!rec) {
       f = this.enter(open, undefined, { kind: 'array', range: PENDING, parent: undefined, items: [] });
-      this.openArrays++;
     }
     try {
       this.MANY(this.arrayLoop);
@@ -316,7 +325,6 @@ class JsonParser extends EmbeddedActionsParser {
       if (!rec) {
         this.frame = outer;
         this.depth--;
-        this.openArrays--;
       }
     }
     return f ? this.finishArray(f) : undefined;
@@ -351,10 +359,11 @@ class JsonParser extends EmbeddedActionsParser {
   ];
 
   private readonly objectLoop: DSLMethodOpts<void> = {
-    // Stop at our own '}' (already consumed), or at a ']' that closes an enclosing array.
+    // Stop at our own '}' (already consumed), or at a ']' that can close the enclosing array
+    // (then this '{' was left open). Any other ']' is a stray token here.
     GATE: () => {
       const f = this.frame;
-      return f.closeTok === undefined && f.skip === 0 && !(this.openArrays > 0 && this.LA(1).tokenType === T.RBracket);
+      return f.closeTok === undefined && f.skip === 0 && !(f.inArray && this.LA(1).tokenType === T.RBracket);
     },
     DEF: () => this.OR(this.objectAlts),
   };
@@ -392,7 +401,7 @@ class JsonParser extends EmbeddedActionsParser {
   private readonly arrayLoop: DSLMethodOpts<void> = {
     GATE: () => {
       const f = this.frame;
-      return f.closeTok === undefined && f.skip === 0 && !(this.openObjects > 0 && this.LA(1).tokenType === T.RCurly);
+      return f.closeTok === undefined && f.skip === 0 && !(f.inObject && this.LA(1).tokenType === T.RCurly);
     },
     DEF: () => this.OR(this.arrayAlts),
   };
@@ -458,10 +467,13 @@ class JsonParser extends EmbeddedActionsParser {
   private objectComma(t: IToken): void {
     if (this.RECORDING_PHASE) return;
     const f = this.frame;
-    // After junk (already reported) a comma is the natural way back in, not a new mistake.
-    if (f.expect && !f.quiet) this.report(`Expected a property name, found ','`, this.tokRange(t));
+    if (f.expect && !f.quiet) {
+      this.report(`Expected a property name, found ','`, this.tokRange(t));
+      f.quiet = true;
+    }
+    // Quiet mode lasts until a well-formed member (key and colon) shows up, not just a comma:
+    // a run of comma-separated junk is one mistake, not one per comma.
     f.expect = true;
-    f.quiet = false;
     f.lastComma = t;
   }
 
@@ -487,8 +499,9 @@ class JsonParser extends EmbeddedActionsParser {
       this.report("Expected ',' or '}' after object member", this.tokRange(keyTok));
     }
     const key = stringKey ? this.stringNode(keyTok, keyRange) : this.bareKey(keyTok, keyRange);
+    const hasValue = this.LA(1) !== next;
     if (colon === undefined) this.report("Expected ':' after property name", this.rangeOf(next!));
-    else if (this.LA(1) === next) this.report('Expected a value', this.rangeOf(next!));
+    else if (!hasValue) this.report('Expected a value', this.rangeOf(next!));
 
     const obj = f.obj!;
     key.parent = obj;
@@ -502,7 +515,10 @@ class JsonParser extends EmbeddedActionsParser {
     obj.members.push({ key, value, range });
     f.expect = false;
     f.lastComma = undefined;
-    if (colon !== undefined) f.quiet = false;
+    // A bare word as the value, or neither colon nor value, usually means the quotes around here
+    // are out of step; what follows until the next well-formed member would only be noise.
+    if ((hasValue && value === undefined) || (colon === undefined && !hasValue)) f.quiet = true;
+    else if (colon !== undefined) f.quiet = false;
   }
 
   private objectJunkContainer(): void {
@@ -521,6 +537,7 @@ class JsonParser extends EmbeddedActionsParser {
   private objectJunk(t: IToken): void {
     if (this.RECORDING_PHASE) return;
     const f = this.frame;
+    f.lastComma = undefined;
     if (f.quiet) return;
     f.quiet = true;
     let msg: string;
@@ -542,8 +559,10 @@ class JsonParser extends EmbeddedActionsParser {
     if (this.RECORDING_PHASE) return;
     const f = this.frame;
     if (f.expect && !f.quiet) this.report('Expected a value', this.tokRange(t));
+    // A comma ends quiet mode unless what follows looks like an object member (`"k": v` pairs
+    // in an array mean the bracket itself is wrong, which has been reported already).
+    if (f.quiet) f.quiet = this.LA(2).tokenType === T.Colon && tokenMatcher(this.LA(1), T.Scalar);
     f.expect = true;
-    f.quiet = false;
     f.lastComma = t;
   }
 
@@ -562,15 +581,17 @@ class JsonParser extends EmbeddedActionsParser {
     if (v) {
       v.parent = f.arr;
       f.arr!.items.push(v);
+    } else {
+      f.quiet = true;
     }
     f.expect = false;
-    f.quiet = false;
     f.lastComma = undefined;
   }
 
   private arrayJunk(t: IToken): void {
     if (this.RECORDING_PHASE) return;
     const f = this.frame;
+    f.lastComma = undefined;
     if (f.quiet) return;
     f.quiet = true;
     let msg: string;
@@ -585,7 +606,19 @@ class JsonParser extends EmbeddedActionsParser {
   // Node building
 
   private enter(open: IToken, obj: ObjectNode | undefined, arr: ArrayNode | undefined): Frame {
-    const f: Frame = { open: this.tokRange(open), obj, arr, closeTok: undefined, expect: true, quiet: false, lastComma: undefined, skip: 0 };
+    const outer = this.frame;
+    const f: Frame = {
+      open: this.tokRange(open),
+      obj,
+      arr,
+      closeTok: undefined,
+      expect: true,
+      quiet: false,
+      lastComma: undefined,
+      inObject: outer.obj !== undefined,
+      inArray: outer.arr !== undefined,
+      skip: 0,
+    };
     this.frame = f;
     if (++this.depth > MAX_NESTING_DEPTH) {
       f.skip = 1;
@@ -670,6 +703,8 @@ class JsonParser extends EmbeddedActionsParser {
       this.report(`Invalid literal '${w}': JSON literals are lowercase ('null')`, range);
       return { kind: 'null', range, parent: undefined };
     }
+    // In a stretch already reported as broken (typically quotes out of step), bare words are noise.
+    if (this.frame.quiet) return undefined;
     const guess = ['true', 'false', 'null'].find((lit) => lower.length >= 2 && (lit.startsWith(lower) || lower.startsWith(lit)));
     const hint = guess ? ` (did you mean '${guess}'?)` : '';
     this.report(`Unexpected '${w}': expected a value (a string, number, object, array, true, false or null)${hint}`, range);

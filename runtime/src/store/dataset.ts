@@ -183,6 +183,7 @@ export class Dataset {
     // Malformed entities reject the batch before anything changes; an unstorable value
     // found while serialising (a non-finite number) undoes the batch below.
     for (let i = 0; i < entities.length; i++) validateEntity(entities[i], i);
+    if (entities.length === 0) return { written: 0, unchanged: 0, deleted: 0, versions: [] };
     this.ensureDir();
     const mark = this.log.mark();
     const undo = new Map<string, IdState | undefined>();

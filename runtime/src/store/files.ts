@@ -107,7 +107,12 @@ export function preadBuffer(fd: number, position: number, length: number): Buffe
  */
 export class FdCache {
   private readonly fds = new Map<string, number>();
-  constructor(private readonly limit = 200) {}
+  /** Table blocks recently read through these descriptors. */
+  readonly blocks: BlockCache;
+
+  constructor(private readonly limit = 200, blockCacheBytes = 64 << 20) {
+    this.blocks = new BlockCache(blockCacheBytes);
+  }
 
   get(file: string): number {
     const fd = this.fds.get(file);
@@ -142,5 +147,45 @@ export class FdCache {
   closeAll(): void {
     for (const fd of this.fds.values()) fs.closeSync(fd);
     this.fds.clear();
+    this.blocks.clear();
+  }
+}
+
+/**
+ * Table blocks by (table, block number), first in first out within a byte budget. Writing a
+ * batch that updates existing ids, or rewrites them unchanged, looks up each id's block; the
+ * blocks of a million ids fit in a few tens of MiB, so repeated passes stop costing a read
+ * per entity.
+ */
+export class BlockCache {
+  private readonly map = new Map<number, Buffer>();
+  private bytes = 0;
+  private nextTable = 1;
+
+  constructor(private readonly limit: number) {}
+
+  /** A key space for one table's blocks (block numbers stay below 2^22). */
+  tableKey(): number {
+    return this.nextTable++ * 4194304;
+  }
+
+  get(key: number): Buffer | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: number, block: Buffer): void {
+    if (block.length > this.limit / 16) return;
+    this.map.set(key, block);
+    this.bytes += block.length;
+    while (this.bytes > this.limit) {
+      const oldest = this.map.entries().next().value as [number, Buffer];
+      this.map.delete(oldest[0]);
+      this.bytes -= oldest[1].length;
+    }
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.bytes = 0;
   }
 }

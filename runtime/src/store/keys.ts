@@ -23,11 +23,6 @@ export function encodeKey(s: string): Buffer {
   return out;
 }
 
-/** Number of bytes `encodeKey(s)` takes, without allocating for the common case. */
-export function encodedKeyLength(s: string): number {
-  return isWellFormed(s) ? Buffer.byteLength(s, 'utf8') : Buffer.byteLength(JSON.stringify(s), 'utf8') + 1;
-}
-
 /** Writes `encodeKey(s)` into `buf` at `offset`; returns the bytes written. */
 export function writeKey(s: string, buf: Buffer, offset: number): number {
   if (isWellFormed(s)) return buf.write(s, offset, 'utf8');
@@ -54,14 +49,4 @@ export function writeKeyFast(s: string, buf: Buffer, offset: number): number {
     buf[offset + i] = c;
   }
   return n;
-}
-
-/** Composite key of a secondary index entry: index key, 0xFF, entity id. */
-export function compositeKey(indexKey: Buffer, id: string): Buffer {
-  const idLen = encodedKeyLength(id);
-  const out = Buffer.allocUnsafe(indexKey.length + 1 + idLen);
-  indexKey.copy(out, 0);
-  out[indexKey.length] = KEY_SEPARATOR;
-  writeKey(id, out, indexKey.length + 1);
-  return out;
 }

@@ -30,7 +30,7 @@ export const VERSIONS_FILE = 'versions.bin';
 const RECORD = 16;
 const STAGE_LIMIT = 4 << 20;
 
-export function segmentName(n: number): string {
+function segmentName(n: number): string {
   return `log-${String(n).padStart(6, '0')}.jsonl`;
 }
 

@@ -130,11 +130,6 @@ export function versionEntity(p: Prepared, previous: number | null, ts: number, 
   return v;
 }
 
-/** True when a stored line needs the exact reader (it holds floats or big integers). */
-export function lineIsExact(line: string): boolean {
-  return line.charCodeAt(0) === 32;
-}
-
 /**
  * Parses a stored line back into an entity with every typed value restored. `_id` is always
  * a string, even when it looks like a transit value (`~:…`), so it is taken from the plain

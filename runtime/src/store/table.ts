@@ -185,7 +185,9 @@ export class TableReader {
   private blockOff: Float64Array | undefined;
   private bloom: Uint8Array | undefined;
   private bloomMask = 0;
+  private bloomK = 0;
   private probes = 0;
+  private readonly cacheKey: number;
 
   /** `count` and `valueSize` come from the manifest or the writer; the footer must agree. */
   constructor(
@@ -193,7 +195,9 @@ export class TableReader {
     private readonly fds: FdCache,
     readonly count: number,
     readonly valueSize: number,
-  ) {}
+  ) {
+    this.cacheKey = fds.blocks.tableKey();
+  }
 
   private get f(): Footer {
     return (this.footer ??= this.readFooter());
@@ -238,12 +242,14 @@ export class TableReader {
     let bloom = this.bloom;
     if (bloom === undefined) {
       if (++this.probes < BLOOM_AFTER_PROBES) return true;
-      bloom = this.bloom = preadBuffer(this.fds.get(this.file), this.f.indexOffset + this.f.nBlocks * 16, this.f.bloomBytes);
-      this.bloomMask = this.f.bloomBytes * 8 - 1;
+      const f = this.f;
+      bloom = this.bloom = preadBuffer(this.fds.get(this.file), f.indexOffset + f.nBlocks * 16, f.bloomBytes);
+      this.bloomMask = f.bloomBytes * 8 - 1;
+      this.bloomK = f.bloomK;
     }
     let h = sa;
     const delta = ((h >>> 17) | (h << 15)) >>> 0;
-    for (let i = 0; i < this.f.bloomK; i++) {
+    for (let i = 0; i < this.bloomK; i++) {
       const bit = h & this.bloomMask;
       if ((bloom[bit >>> 3]! & (1 << (bit & 7))) === 0) return false;
       h = (h + delta) >>> 0;
@@ -269,11 +275,17 @@ export class TableReader {
     return ans;
   }
 
-  private readBlocks(first: number, last: number): Buffer {
+  private readBlock(block: number): Buffer {
+    const key = this.cacheKey + block;
+    const cached = this.fds.blocks.get(key);
+    if (cached !== undefined) return cached;
     const off = this.blockOff!;
-    const start = off[first]!;
-    const end = last + 1 < this.f.nBlocks ? off[last + 1]! : this.f.indexOffset;
-    return preadBuffer(this.fds.get(this.file), start, end - start);
+    const f = this.f;
+    const start = off[block]!;
+    const end = block + 1 < f.nBlocks ? off[block + 1]! : f.indexOffset;
+    const buf = preadBuffer(this.fds.get(this.file), start, end - start);
+    this.fds.blocks.set(key, buf);
+    return buf;
   }
 
   /**
@@ -287,7 +299,7 @@ export class TableReader {
     let block = this.startBlock(sa, wantB ? sb : 0);
     const vs = this.valueSize;
     while (block < this.f.nBlocks) {
-      const buf = this.readBlocks(block, block);
+      const buf = this.readBlock(block);
       let p = 0;
       while (p < buf.length) {
         const a = buf.readUInt32LE(p);

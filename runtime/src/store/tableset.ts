@@ -211,10 +211,6 @@ export class TableSet {
     return plan.tables.map((t) => ({ file: path.basename(t.file), count: t.count }));
   }
 
-  committedRefs(): TableRef[] {
-    return this.committed.map((t) => ({ file: path.basename(t.file), count: t.count }));
-  }
-
   /** After the manifest naming `plan.tables` is durable. */
   applyCommit(plan: CommitPlan): void {
     this.committed = plan.tables;
