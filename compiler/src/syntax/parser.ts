@@ -219,7 +219,7 @@ class JsonParser extends EmbeddedActionsParser {
   private problems: SyntaxProblem[] = [];
   private tokens: IToken[] = [];
   private lines = new LineIndex('');
-  /** Where "end of file" problems are reported: the very end of the text. */
+  /** Where "end of file" problems are reported: just after the last token, where the missing text belongs. */
   private endOffset = 0;
   private endOfInputRange: Range | undefined;
   private frame: Frame = {
@@ -254,7 +254,9 @@ class JsonParser extends EmbeddedActionsParser {
     this.problems = problems;
     this.tokens = tokens;
     this.lines = lines;
-    this.endOffset = text.length;
+    // Chevrotain pads the token vector with EOF sentinels during the parse, so look now.
+    const last = tokens[tokens.length - 1];
+    this.endOffset = last ? tokEnd(last) : text.length;
     this.endOfInputRange = undefined;
     this.depth = this.suppress = 0;
     this.lastUnterminated = undefined;

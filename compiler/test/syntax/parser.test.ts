@@ -510,8 +510,8 @@ describe('parseJson', () => {
       const text = '{"a": {"b": [1, {"c": 2}\n\n';
       const res = parse(text);
       assert.equal(res.problems.length, 1);
-      // At the very end of the text, after the trailing blank lines.
-      assert.deepEqual(r(res.problems[0]!.range), [26, 26, 3, 1, 3, 1]);
+      // Just after the last token (where the missing brackets belong), not after the blank lines.
+      assert.deepEqual(r(res.problems[0]!.range), [24, 24, 1, 25, 1, 25]);
       assert.equal(res.problems[0]!.message, "Unexpected end of file: '[' at line 1 is not closed");
       assert.deepEqual(toPlain(res.root), { a: { b: [1, { c: 2 }] } });
       assert.deepEqual(r(obj(res.root).range), expected(text, 0, 24));
