@@ -106,7 +106,7 @@ describe('HTTP API', function () {
     await rt.runOnce();
     const feed = (await json(await fetch(base + '/publishers/people-feed/entities?tag=x1'))) as Record<string, unknown>[];
     // Deleted entities flow through DTL like any other (the rules copy _deleted along).
-    assert.deepEqual(feed.map((e) => [e.who, e._deleted]), [['a-x1', undefined], ['b-x1', true]]);
+    assert.deepEqual(feed.map((e) => [e.who, e._deleted]), [['a-x1', false], ['b-x1', true]]);
     const csv = await fetch(base + '/publishers/people-csv/csv');
     assert.equal(csv.status, 200);
     assert.match(String(csv.headers.get('content-type')), /text\/csv/);
