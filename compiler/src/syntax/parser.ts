@@ -64,10 +64,13 @@ interface Frame {
   /** Kind of the immediately enclosing container: only its closer may end this one early. */
   readonly inObject: boolean;
   readonly inArray: boolean;
+  /** Where this container's children start in `pending`. */
+  readonly base: number;
   /** Bracket balance while skipping a too-deeply nested container; 0 when not skipping. */
   skip: number;
 }
 
+const NONE: never[] = [];
 const PENDING: Range = { start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
 
 /**
@@ -232,8 +235,16 @@ class JsonParser extends EmbeddedActionsParser {
     lastComma: undefined,
     inObject: false,
     inArray: false,
+    base: 0,
     skip: 0,
   };
+  /**
+   * Children of all open containers, innermost last. Each container takes its own slice when it
+   * closes, so its array has exactly the right size (growing many small arrays by push would
+   * allocate mostly empty backing stores, and on big files garbage collection dominates).
+   */
+  private pending: (JsonMember | JsonValue)[] = [];
+  private top = 0;
   private depth = 0;
   /** > 0 while parsing content that is discarded anyway; its problems would only be noise. */
   private suppress = 0;
@@ -258,7 +269,7 @@ class JsonParser extends EmbeddedActionsParser {
     const last = tokens[tokens.length - 1];
     this.endOffset = last ? tokEnd(last) : text.length;
     this.endOfInputRange = undefined;
-    this.depth = this.suppress = 0;
+    this.depth = this.suppress = this.top = 0;
     this.lastUnterminated = undefined;
     this.root = undefined;
     this.rootSeen = this.topQuiet = this.extraReported = false;
@@ -276,6 +287,8 @@ class JsonParser extends EmbeddedActionsParser {
       this.tokens = [];
       this.problems = [];
       this.lines = EMPTY_LINES;
+      this.pending = [];
+      this.top = 0;
       this.root = undefined;
     }
   }
@@ -298,7 +311,7 @@ class JsonParser extends EmbeddedActionsParser {
     const outer = this.frame;
     let f: Frame | undefined;
     if (!rec) {
-      f = this.enter(open, { kind: 'object', range: PENDING, parent: undefined, members: [] }, undefined);
+      f = this.enter(open, { kind: 'object', range: PENDING, parent: undefined, members: NONE }, undefined);
     }
     try {
       this.MANY(this.objectLoop);
@@ -318,7 +331,7 @@ class JsonParser extends EmbeddedActionsParser {
     const outer = this.frame;
     let f: Frame | undefined;
     if (!rec) {
-      f = this.enter(open, undefined, { kind: 'array', range: PENDING, parent: undefined, items: [] });
+      f = this.enter(open, undefined, { kind: 'array', range: PENDING, parent: undefined, items: NONE });
     }
     try {
       this.MANY(this.arrayLoop);
@@ -514,7 +527,7 @@ class JsonParser extends EmbeddedActionsParser {
     } else if (colon) {
       range = this.lines.extend(range, tokEnd(colon));
     }
-    obj.members.push({ key, value, range });
+    this.pending[this.top++] = { key, value, range };
     f.expect = false;
     f.lastComma = undefined;
     // A bare word as the value, or neither colon nor value, usually means the quotes around here
@@ -582,7 +595,7 @@ class JsonParser extends EmbeddedActionsParser {
     }
     if (v) {
       v.parent = f.arr;
-      f.arr!.items.push(v);
+      this.pending[this.top++] = v;
     } else {
       f.quiet = true;
     }
@@ -619,6 +632,7 @@ class JsonParser extends EmbeddedActionsParser {
       lastComma: undefined,
       inObject: outer.obj !== undefined,
       inArray: outer.arr !== undefined,
+      base: this.top,
       skip: 0,
     };
     this.frame = f;
@@ -640,7 +654,7 @@ class JsonParser extends EmbeddedActionsParser {
     const obj = f.obj!;
     if (f.closeTok === undefined) this.unclosed(f, '{', '}');
     obj.range = this.lines.extend(f.open, tokEnd(f.closeTok ?? this.LA(0)));
-    const members = obj.members;
+    const members = (obj.members = this.takePending(f) as JsonMember[]);
     const n = members.length;
     if (n > 1) {
       if (n <= 8) {
@@ -665,8 +679,15 @@ class JsonParser extends EmbeddedActionsParser {
     return obj;
   }
 
+  private takePending(f: Frame): (JsonMember | JsonValue)[] {
+    const list = this.pending.slice(f.base, this.top);
+    this.top = f.base;
+    return list;
+  }
+
   private finishArray(f: Frame): JsonArray {
     const arr = f.arr!;
+    arr.items = this.takePending(f) as JsonValue[];
     if (f.closeTok === undefined) this.unclosed(f, '[', ']');
     arr.range = this.lines.extend(f.open, tokEnd(f.closeTok ?? this.LA(0)));
     return arr;

@@ -122,7 +122,7 @@ export class IdMap {
     const scanners: TableScanner[] = this.tables.oldestFirst().map((t) => t.scanner());
     if (this.mem.size > 0) {
       const buf = this.batch().encode();
-      scanners.push(new TableScanner(buf, buf.length, VALUE_SIZE));
+      scanners.push(new TableScanner(buf, undefined, buf.length, VALUE_SIZE));
     }
     const cursor = new MergeCursor(scanners);
     for (let s = cursor.next(); s !== undefined; s = cursor.next()) {

@@ -3,22 +3,24 @@
  *
  * Layout (all integers little-endian):
  *
- *   data blocks     entries [laneA u32][laneB u32][keyLen u32][key bytes][value: valueSize bytes],
- *                   sorted by (laneA, laneB, key bytes); a block is closed once it reaches ~4 KiB
+ *   data blocks     each: entries [laneA u32][laneB u32][keyLen u32][key bytes][value: valueSize
+ *                   bytes], sorted by (laneA, laneB, key bytes), then the entries' offsets in
+ *                   the block (u32 each) and their count (u32), so that a lookup binary-searches
+ *                   a block instead of decoding it; a block is closed once it reaches ~4 KiB
  *   block index     per block [first laneA u32][first laneB u32][file offset f64]
  *   bloom filter    bits over laneA (double hashing, LevelDB style)
  *   footer (64 B)   magic, count, valueSize, blockCount, indexOffset, bloomOffset, bloomBytes, k
  *
- * A lookup reads the footer once, the block index and bloom filter once (lazily, a few
- * hundred KiB for a million entries), then one block per probe: no scan, and nothing
- * proportional to the table is kept in memory. Tables are written once, fsynced, and only
- * then referenced from the dataset manifest, so a crash can leave unreferenced files
+ * A lookup reads the footer once, the block index once and, when the table is asked often,
+ * the bloom filter; then one block per probe (cached): no scan, and nothing proportional to
+ * the table's entries is kept in memory. Tables are written once, fsynced, and only then
+ * referenced from the dataset manifest, so a crash can leave unreferenced files
  * (garbage-collected on open) but never a referenced torn one.
  */
 import * as fs from 'node:fs';
 import { FdCache, preadBuffer, pwriteFully } from './files.js';
 
-const MAGIC = 'DSTBL001';
+const MAGIC = 'DSTBL002';
 const FOOTER_SIZE = 64;
 const BLOCK_SIZE = 4096;
 const ENTRY_HEADER = 12;
@@ -26,14 +28,26 @@ const ENTRY_HEADER = 12;
 // read, and a bulk load of new ids asks every table about every id.
 const BLOOM_BITS_PER_KEY = 16;
 const BLOOM_K = 8;
-const WRITE_BUFFER = 1 << 20;
 const BLOOM_AFTER_PROBES = 64;
+const WRITE_BUFFER = 1 << 20;
+const SCAN_CHUNK = 1 << 20;
 
 function bloomBytesFor(count: number): number {
   // A power of two so a probe is a mask, not a division.
   let bits = 64;
   while (bits < count * BLOOM_BITS_PER_KEY) bits *= 2;
   return bits / 8;
+}
+
+function u32(b: Uint8Array, p: number): number {
+  return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+}
+
+function putU32(b: Uint8Array, p: number, v: number): void {
+  b[p] = v;
+  b[p + 1] = v >>> 8;
+  b[p + 2] = v >>> 16;
+  b[p + 3] = v >>> 24;
 }
 
 /** Streams sorted entries into a table file. */
@@ -44,6 +58,8 @@ export class TableWriter {
   private flushed = 0;
   private count = 0;
   private blockStart = -1;
+  /** Offsets (within the block) of the open block's entries. */
+  private blockEntries: number[] = [];
   private readonly blockSa: number[] = [];
   private readonly blockSb: number[] = [];
   private readonly blockOff: number[] = [];
@@ -73,14 +89,28 @@ export class TableWriter {
     this.used = 0;
   }
 
+  private closeBlock(): void {
+    const n = this.blockEntries.length;
+    this.ensure(4 * n + 4);
+    const b = this.buf;
+    let o = this.used;
+    for (let i = 0; i < n; i++, o += 4) putU32(b, o, this.blockEntries[i]!);
+    putU32(b, o, n);
+    this.used = o + 4;
+    this.blockEntries = [];
+  }
+
   private startEntry(sa: number, sb: number): void {
-    const pos = this.position;
+    let pos = this.position;
     if (this.blockStart < 0 || pos - this.blockStart >= BLOCK_SIZE) {
+      if (this.blockStart >= 0) this.closeBlock();
+      pos = this.position;
       this.blockStart = pos;
       this.blockSa.push(sa);
       this.blockSb.push(sb);
       this.blockOff.push(pos);
     }
+    this.blockEntries.push(pos - this.blockStart);
     let h = sa;
     const delta = ((h >>> 17) | (h << 15)) >>> 0;
     for (let i = 0; i < BLOOM_K; i++) {
@@ -99,9 +129,9 @@ export class TableWriter {
     this.ensure(ENTRY_HEADER + kl + vs);
     const b = this.buf;
     let o = this.used;
-    b.writeUInt32LE(sa, o);
-    b.writeUInt32LE(sb, o + 4);
-    b.writeUInt32LE(kl, o + 8);
+    putU32(b, o, sa);
+    putU32(b, o + 4, sb);
+    putU32(b, o + 8, kl);
     o += ENTRY_HEADER;
     // Keys and values are short: a loop beats a native copy call.
     for (let i = 0; i < kl; i++) b[o + i] = keys[keyStart + i]!;
@@ -124,6 +154,7 @@ export class TableWriter {
 
   /** Writes index, bloom and footer, fsyncs and closes; returns the entry count. */
   finish(): number {
+    if (this.blockStart >= 0) this.closeBlock();
     const indexOffset = this.position;
     const nBlocks = this.blockOff.length;
     this.ensure(nBlocks * 16);
@@ -173,6 +204,14 @@ interface Footer {
   bloomK: number;
 }
 
+/** Block boundaries of a table: block i is [off[i], off[i + 1]), the last ends at `end`. */
+interface BlockIndex {
+  sa: Uint32Array;
+  sb: Uint32Array;
+  off: Float64Array;
+  end: number;
+}
+
 /**
  * Lookups in one table file. Nothing is read until the first lookup (a cold open of a
  * dataset opens no table files); then the footer, the block index and, once the table is
@@ -180,9 +219,7 @@ interface Footer {
  */
 export class TableReader {
   private footer: Footer | undefined;
-  private blockSa: Uint32Array | undefined;
-  private blockSb: Uint32Array | undefined;
-  private blockOff: Float64Array | undefined;
+  private index: BlockIndex | undefined;
   private bloom: Uint8Array | undefined;
   private bloomMask = 0;
   private bloomK = 0;
@@ -217,20 +254,20 @@ export class TableReader {
   }
 
   /** The block index, read on first use so that opening many tables is cheap. */
-  private loadIndex(): void {
-    const n = this.f.nBlocks;
-    const buf = preadBuffer(this.fds.get(this.file), this.f.indexOffset, n * 16);
+  blockIndex(): BlockIndex {
+    if (this.index) return this.index;
+    const f = this.f;
+    const n = f.nBlocks;
+    const buf = preadBuffer(this.fds.get(this.file), f.indexOffset, n * 16);
     const sa = new Uint32Array(n);
     const sb = new Uint32Array(n);
     const off = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      sa[i] = buf.readUInt32LE(i * 16);
-      sb[i] = buf.readUInt32LE(i * 16 + 4);
+      sa[i] = u32(buf, i * 16);
+      sb[i] = u32(buf, i * 16 + 4);
       off[i] = buf.readDoubleLE(i * 16 + 8);
     }
-    this.blockSa = sa;
-    this.blockSb = sb;
-    this.blockOff = off;
+    return (this.index = { sa, sb, off, end: f.indexOffset });
   }
 
   /**
@@ -258,11 +295,11 @@ export class TableReader {
   }
 
   /** The first block that can hold an entry ≥ (sa, sb): the last one starting strictly before it. */
-  private startBlock(sa: number, sb: number): number {
-    const bsa = this.blockSa!;
-    const bsb = this.blockSb!;
+  private startBlock(ix: BlockIndex, sa: number, sb: number): number {
+    const bsa = ix.sa;
+    const bsb = ix.sb;
     let lo = 0;
-    let hi = this.f.nBlocks - 1;
+    let hi = bsa.length - 1;
     let ans = 0;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
@@ -275,14 +312,12 @@ export class TableReader {
     return ans;
   }
 
-  private readBlock(block: number): Buffer {
+  private readBlock(ix: BlockIndex, block: number): Buffer {
     const key = this.cacheKey + block;
     const cached = this.fds.blocks.get(key);
     if (cached !== undefined) return cached;
-    const off = this.blockOff!;
-    const f = this.f;
-    const start = off[block]!;
-    const end = block + 1 < f.nBlocks ? off[block + 1]! : f.indexOffset;
+    const start = ix.off[block]!;
+    const end = block + 1 < ix.off.length ? ix.off[block + 1]! : ix.end;
     const buf = preadBuffer(this.fds.get(this.file), start, end - start);
     this.fds.blocks.set(key, buf);
     return buf;
@@ -294,24 +329,40 @@ export class TableReader {
    */
   scanGroup(sa: number, sb: number, visit: EntryVisitor): void {
     if (this.count === 0 || !this.mayContain(sa)) return;
-    if (this.blockSa === undefined) this.loadIndex();
+    const ix = this.blockIndex();
     const wantB = sb >= 0;
-    let block = this.startBlock(sa, wantB ? sb : 0);
+    const sbMin = wantB ? sb : 0;
     const vs = this.valueSize;
-    while (block < this.f.nBlocks) {
-      const buf = this.readBlock(block);
-      let p = 0;
-      while (p < buf.length) {
-        const a = buf.readUInt32LE(p);
-        const b = buf.readUInt32LE(p + 4);
-        const kl = buf.readUInt32LE(p + 8);
-        if (a > sa || (wantB && a === sa && b > sb)) return;
-        if (a === sa && (!wantB || b === sb)) {
-          if (visit(buf, p + ENTRY_HEADER, p + ENTRY_HEADER + kl, p + ENTRY_HEADER + kl) === true) return;
+    let first = true;
+    for (let block = this.startBlock(ix, sa, sbMin); block < ix.off.length; block++) {
+      const buf = this.readBlock(ix, block);
+      const n = u32(buf, buf.length - 4);
+      const offs = buf.length - 4 - 4 * n;
+      // In the first block, binary-search the first entry ≥ (sa, sbMin); later blocks start there.
+      let i = 0;
+      if (first) {
+        let hi = n;
+        while (i < hi) {
+          const mid = (i + hi) >>> 1;
+          const p = u32(buf, offs + 4 * mid);
+          const a = u32(buf, p);
+          if (a < sa || (a === sa && u32(buf, p + 4) < sbMin)) i = mid + 1;
+          else hi = mid;
         }
-        p += ENTRY_HEADER + kl + vs;
+        first = false;
       }
-      block++;
+      for (; i < n; i++) {
+        const p = u32(buf, offs + 4 * i);
+        const a = u32(buf, p);
+        if (a !== sa) return;
+        const kl = u32(buf, p + 8);
+        if (wantB) {
+          const b = u32(buf, p + 4);
+          if (b > sb) return;
+          if (b !== sb) continue;
+        }
+        if (visit(buf, p + ENTRY_HEADER, p + ENTRY_HEADER + kl, p + ENTRY_HEADER + kl) === true) return;
+      }
     }
   }
 
@@ -329,13 +380,16 @@ export class TableReader {
   }
 
   scanner(): TableScanner {
-    return new TableScanner(this.fds.get(this.file), this.f.indexOffset, this.valueSize);
+    const ix = this.blockIndex();
+    return new TableScanner(this.fds.get(this.file), ix.off, ix.end, this.valueSize);
   }
 }
 
-const SCAN_CHUNK = 1 << 20;
-
-/** Sequential reader of a table's entries, in order (merges and full listings). */
+/**
+ * Sequential reader of a table's entries, in order (merges and full listings). It reads
+ * whole blocks, about a megabyte at a time; a memtable can be scanned the same way from a
+ * buffer holding its entries in table order (one block without a trailer).
+ */
 export class TableScanner {
   buf: Buffer = Buffer.allocUnsafe(0);
   /** Fields of the current entry (valid while `done` is false). */
@@ -346,49 +400,82 @@ export class TableScanner {
   entryStart = 0;
   entryEnd = 0;
   done = false;
-  private chunkPos = 0;
+  /** Next block to load, and where the loaded blocks' entry regions are. */
+  private nextBlock = 0;
+  private regions: number[] = [];
+  private region = 0;
+  private regionEnd = 0;
 
-  /** Scans a table file's data region, or a buffer of entries in table encoding (memtables). */
-  constructor(private readonly source: number | Buffer, private readonly dataEnd: number, private readonly valueSize: number) {
-    if (typeof source === 'number') this.load(0, SCAN_CHUNK);
-    else this.buf = source;
-    this.decode(0);
+  /** A table file's blocks (`blockOff`, the last ending at `dataEnd`), or a buffer of entries. */
+  constructor(
+    private readonly source: number | Buffer,
+    private readonly blockOff: Float64Array | undefined,
+    private readonly dataEnd: number,
+    private readonly valueSize: number,
+  ) {
+    if (typeof source === 'number') this.loadBlocks();
+    else {
+      this.buf = source;
+      this.regions = [0, source.length];
+    }
+    this.enterRegion(0);
   }
 
-  private load(filePos: number, want: number): void {
-    const len = Math.min(Math.max(want, SCAN_CHUNK), this.dataEnd - filePos);
-    if (typeof this.source !== 'number') throw new Error('table scanner: truncated entry in memory buffer');
-    this.buf = len > 0 ? preadBuffer(this.source, filePos, len) : Buffer.allocUnsafe(0);
-    this.chunkPos = filePos;
+  /** Loads the next run of whole blocks and records each block's entry region. */
+  private loadBlocks(): boolean {
+    const off = this.blockOff!;
+    const nb = off.length;
+    if (this.nextBlock >= nb) return false;
+    const first = this.nextBlock;
+    const start = off[first]!;
+    let last = first;
+    while (last + 1 < nb && off[last + 1]! - start < SCAN_CHUNK) last++;
+    const end = last + 1 < nb ? off[last + 1]! : this.dataEnd;
+    this.buf = preadBuffer(this.source as number, start, end - start);
+    const regions: number[] = [];
+    for (let b = first; b <= last; b++) {
+      const bs = off[b]! - start;
+      const be = (b + 1 < nb ? off[b + 1]! : this.dataEnd) - start;
+      const n = u32(this.buf, be - 4);
+      regions.push(bs, be - 4 - 4 * n);
+    }
+    this.regions = regions;
+    this.nextBlock = last + 1;
+    return true;
+  }
+
+  private enterRegion(r: number): void {
+    for (;;) {
+      if (r >= this.regions.length) {
+        if (typeof this.source === 'number' && this.loadBlocks()) {
+          r = 0;
+          continue;
+        }
+        this.done = true;
+        return;
+      }
+      if (this.regions[r]! < this.regions[r + 1]!) break;
+      r += 2;
+    }
+    this.region = r;
+    this.regionEnd = this.regions[r + 1]!;
+    this.decode(this.regions[r]!);
   }
 
   private decode(p: number): void {
-    if (this.chunkPos + p >= this.dataEnd) {
-      this.done = true;
-      return;
-    }
-    if (p + ENTRY_HEADER > this.buf.length) {
-      this.load(this.chunkPos + p, ENTRY_HEADER);
-      p = 0;
-    }
-    let b = this.buf;
-    const kl = (b[p + 8]! | (b[p + 9]! << 8) | (b[p + 10]! << 16) | (b[p + 11]! << 24)) >>> 0;
-    const size = ENTRY_HEADER + kl + this.valueSize;
-    if (p + size > b.length) {
-      this.load(this.chunkPos + p, size);
-      p = 0;
-      b = this.buf;
-    }
-    this.sa = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
-    this.sb = (b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24)) >>> 0;
+    const b = this.buf;
+    const kl = u32(b, p + 8);
+    this.sa = u32(b, p);
+    this.sb = u32(b, p + 4);
     this.entryStart = p;
     this.keyStart = p + ENTRY_HEADER;
     this.keyEnd = this.keyStart + kl;
-    this.entryEnd = p + size;
+    this.entryEnd = this.keyEnd + this.valueSize;
   }
 
   next(): void {
-    this.decode(this.entryEnd);
+    if (this.entryEnd < this.regionEnd) this.decode(this.entryEnd);
+    else this.enterRegion(this.region + 2);
   }
 
   get valueStart(): number {
