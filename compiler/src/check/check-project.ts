@@ -74,7 +74,7 @@ export function checkProject(project: Project, options: CheckOptions = {}): Chec
   for (const entity of project.entities) {
     if (entity.kind !== 'pipe' || entity.id === undefined) continue;
     const model = pipeModel(entity);
-    if (!model.source && !model.sinkType.endsWith('_endpoint')) {
+    if (!model.source && !model.sourceType) {
       r.report('config-missing-source', entity.file.display, (entity.idNode ?? entity.node).range, `Pipe '${model.id}' has no source.`);
     }
     const dtl: DtlUnit[] = [];

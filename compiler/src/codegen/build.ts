@@ -17,6 +17,7 @@ import { walkProgram } from '../dtl/walk.js';
 import type { JsonObject } from '../syntax/tree.js';
 import { member, toPlain } from '../syntax/nav.js';
 import { headRange } from '../check/check-project.js';
+import { flattenTransforms } from '../project/pipes.js';
 import { ConstantPool } from './constants.js';
 import { DtlCompiler, type DependencyOut } from './compile-dtl.js';
 import { renderModule } from './module.js';
@@ -160,13 +161,11 @@ function compilePipe(pipe: CheckedPipe, index: number, metadata: JsonObject | un
   const hops = new Set<string>();
   const sourceDataset = source.type === 'dataset' ? source.dataset : undefined;
 
-  const transformNode = member(pipe.entity.node, 'transform')?.value;
-  const rawTransforms = transformNode?.kind === 'array' ? transformNode.items : transformNode ? [transformNode] : [];
+  const rawTransforms = flattenTransforms(member(pipe.entity.node, 'transform')?.value);
   let dtlIndex = 0;
   for (const raw of rawTransforms) {
-    if (raw.kind !== 'object') continue;
     const resolved = resolveConditional(raw, 'transform', cx);
-    const list = resolved.kind === 'array' ? resolved.items : [resolved];
+    const list = flattenTransforms(resolved);
     for (const t of list) {
       if (t.kind !== 'object') continue;
       const typeNode = member(t, 'type')?.value;

@@ -50,18 +50,21 @@ export function pipeModel(entity: ConfigEntity): PipeModel {
   const sink = sinkNode?.kind === 'object' ? sinkNode : undefined;
   const sinkTypeNode = sink ? member(sink, 'type')?.value : undefined;
   const sinkType = sinkTypeNode?.kind === 'string' ? sinkTypeNode.value : 'dataset';
-  const transformNode = member(node, 'transform')?.value;
-  const transforms: JsonObject[] = [];
-  if (transformNode?.kind === 'object') transforms.push(transformNode);
-  else if (transformNode?.kind === 'array') for (const t of transformNode.items) if (t.kind === 'object') transforms.push(t);
+  const transforms = flattenTransforms(member(node, 'transform')?.value);
 
   const reads: DatasetRef[] = [];
   const systems: SystemRef[] = [];
   const idNode: JsonValue = entity.idNode ?? node;
   let sourceType: string | undefined;
+  const shortConfig = member(node, 'short_config')?.value;
   if (source) {
     sourceType = typeOf(source);
     collectSource(source, reads, systems);
+  } else if (shortConfig?.kind === 'string') {
+    // Deprecated short-hand: "sql://<system>/<table>" stands for a sql source.
+    const m = /^([a-z_]+):\/\/([^/]+)\/(.+)$/.exec(shortConfig.value);
+    sourceType = m ? m[1] : undefined;
+    if (m) systems.push({ system: m[2]!, node: shortConfig, role: 'source', componentType: m[1]! });
   } else if (sinkType.endsWith('_endpoint')) {
     // A publishing pipe without a source reads the dataset named after it (docs: http_endpoint sink).
     sourceType = 'dataset';
@@ -75,6 +78,18 @@ export function pipeModel(entity: ConfigEntity): PipeModel {
   if (sink) collectSystems(sink, 'sink', systems);
   for (const t of transforms) collectSystems(t, 'transform', systems);
   return { entity, id, source, sourceType, sink, sinkType, transforms, output, reads, systems };
+}
+
+/** A pipe's transforms in order; `chained` transforms are opened up. */
+export function flattenTransforms(v: JsonValue | undefined, out: JsonObject[] = []): JsonObject[] {
+  if (!v) return out;
+  const list = v.kind === 'array' ? v.items : [v];
+  for (const t of list) {
+    if (t.kind !== 'object') continue;
+    if (typeOf(t) === 'chained') flattenTransforms(member(t, 'transforms')?.value, out);
+    else out.push(t);
+  }
+  return out;
 }
 
 function typeOf(o: JsonObject): string | undefined {

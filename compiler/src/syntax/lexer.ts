@@ -7,9 +7,8 @@
  */
 import { createToken, Lexer, type ILexingResult, type TokenType } from 'chevrotain';
 
-// Categories let the parser treat every string-ish or number-ish token alike in the grammar.
+// Categories let the grammar treat related tokens alike.
 export const StringLike = createToken({ name: 'StringLike', pattern: Lexer.NA });
-export const NumberLike = createToken({ name: 'NumberLike', pattern: Lexer.NA });
 /** Anything that can stand alone as a scalar value (or be mistaken for a property name). */
 export const Scalar = createToken({ name: 'Scalar', pattern: Lexer.NA });
 /** Every token the parser sees; used to skip content wholesale. */
@@ -60,7 +59,7 @@ export const SingleQuotedString = createToken({
 export const BadNumber = createToken({
   name: 'BadNumber',
   pattern: /[-+]?\.?[0-9](?:[eE][-+]|[\w.])*/,
-  categories: [NumberLike, Scalar, AnyToken],
+  categories: [Scalar, AnyToken],
   line_breaks: false,
 });
 
@@ -69,7 +68,7 @@ export const NumberLiteral = createToken({
   pattern: /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/,
   // A longer number-like match means the strict match was only a prefix (e.g. `012`, `1.`).
   longer_alt: BadNumber,
-  categories: [NumberLike, Scalar, AnyToken],
+  categories: [Scalar, AnyToken],
   line_breaks: false,
 });
 
@@ -133,7 +132,6 @@ export const allTokens: TokenType[] = [
   SingleQuotedString,
   BadChar,
   StringLike,
-  NumberLike,
   Scalar,
   AnyToken,
 ];

@@ -217,6 +217,20 @@ function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
+const TOP_LEVEL: Frame = {
+  open: PENDING,
+  obj: undefined,
+  arr: undefined,
+  closeTok: undefined,
+  expect: true,
+  quiet: false,
+  lastComma: undefined,
+  inObject: false,
+  inArray: false,
+  base: 0,
+  skip: 0,
+};
+
 class JsonParser extends EmbeddedActionsParser {
   // Per-parse state, reset by run().
   private problems: SyntaxProblem[] = [];
@@ -225,19 +239,8 @@ class JsonParser extends EmbeddedActionsParser {
   /** Where "end of file" problems are reported: just after the last token, where the missing text belongs. */
   private endOffset = 0;
   private endOfInputRange: Range | undefined;
-  private frame: Frame = {
-    open: PENDING,
-    obj: undefined,
-    arr: undefined,
-    closeTok: undefined,
-    expect: true,
-    quiet: false,
-    lastComma: undefined,
-    inObject: false,
-    inArray: false,
-    base: 0,
-    skip: 0,
-  };
+  /** The innermost open container (TOP_LEVEL outside any). */
+  private frame: Frame = TOP_LEVEL;
   /**
    * Children of all open containers, innermost last. Each container takes its own slice when it
    * closes, so its array has exactly the right size (growing many small arrays by push would
@@ -269,6 +272,7 @@ class JsonParser extends EmbeddedActionsParser {
     const last = tokens[tokens.length - 1];
     this.endOffset = last ? tokEnd(last) : text.length;
     this.endOfInputRange = undefined;
+    this.frame = TOP_LEVEL;
     this.depth = this.suppress = this.top = 0;
     this.lastUnterminated = undefined;
     this.root = undefined;
@@ -307,40 +311,36 @@ class JsonParser extends EmbeddedActionsParser {
 
   private readonly object = this.RULE('object', (): JsonObject | undefined => {
     const open = this.CONSUME(T.LCurly);
-    const rec = this.RECORDING_PHASE;
     const outer = this.frame;
     let f: Frame | undefined;
-    if (!rec) {
+    if (!this.RECORDING_PHASE) {
       f = this.enter(open, { kind: 'object', range: PENDING, parent: undefined, members: NONE }, undefined);
     }
+    let done = false;
     try {
       this.MANY(this.objectLoop);
       this.MANY2(this.skipLoop);
+      done = true;
     } finally {
-      if (!rec) {
-        this.frame = outer;
-        this.depth--;
-      }
+      if (f) this.leave(f, outer, done);
     }
     return f ? this.finishObject(f) : undefined;
   });
 
   private readonly array = this.RULE('array', (): JsonArray | undefined => {
     const open = this.CONSUME(T.LBracket);
-    const rec = this.RECORDING_PHASE;
     const outer = this.frame;
     let f: Frame | undefined;
-    if (!rec) {
+    if (!this.RECORDING_PHASE) {
       f = this.enter(open, undefined, { kind: 'array', range: PENDING, parent: undefined, items: NONE });
     }
+    let done = false;
     try {
       this.MANY(this.arrayLoop);
       this.MANY2(this.skipLoop);
+      done = true;
     } finally {
-      if (!rec) {
-        this.frame = outer;
-        this.depth--;
-      }
+      if (f) this.leave(f, outer, done);
     }
     return f ? this.finishArray(f) : undefined;
   });
@@ -641,6 +641,13 @@ class JsonParser extends EmbeddedActionsParser {
       this.report(`Nesting is too deep (more than ${MAX_NESTING_DEPTH} levels); this part is not analysed`, f.open);
     }
     return f;
+  }
+
+  /** Restores the enclosing container's state, also when Chevrotain's recovery unwinds a rule. */
+  private leave(f: Frame, outer: Frame, done: boolean): void {
+    this.frame = outer;
+    this.depth--;
+    if (!done) this.top = f.base;
   }
 
   private unclosed(f: Frame, opener: string, closer: string): void {

@@ -186,7 +186,9 @@ export class Dataset {
     if (entities.length === 0) return { written: 0, unchanged: 0, deleted: 0, versions: [] };
     this.ensureDir();
     const mark = this.log.mark();
-    const undo = new Map<string, IdState | undefined>();
+    // Memtable entries replaced by this batch, in order, to undo it if it fails half-way.
+    const undoIds: string[] = [];
+    const undoStates: Array<IdState | undefined> = [];
     const liveBefore = this.live;
     const versions: Entity[] = [];
     let unchanged = 0;
@@ -203,8 +205,8 @@ export class Dataset {
         const prev = cur === undefined ? null : cur.u;
         const ts = this.nextTs();
         this.log.append(recordLine(p, prev, ts, u), prev ?? -1, p.deleted);
-        const old = this.ids.set(p.id, { u, d: p.deleted, h: p.hash });
-        if (!undo.has(p.id)) undo.set(p.id, old);
+        undoIds.push(p.id);
+        undoStates.push(this.ids.set(p.id, { u, d: p.deleted, h: p.hash }));
         const wasLive = cur !== undefined && !cur.d;
         if (wasLive !== !p.deleted) this.live += wasLive ? -1 : 1;
         if (p.deleted) deleted++;
@@ -213,7 +215,7 @@ export class Dataset {
       this.log.endBatch();
     } catch (e) {
       this.log.revert(mark);
-      for (const [id, old] of undo) this.ids.restore(id, old);
+      for (let i = undoIds.length - 1; i >= 0; i--) this.ids.restore(undoIds[i]!, undoStates[i]);
       this.live = liveBefore;
       throw e;
     }

@@ -332,7 +332,6 @@ export class TableReader {
     const ix = this.blockIndex();
     const wantB = sb >= 0;
     const sbMin = wantB ? sb : 0;
-    const vs = this.valueSize;
     let first = true;
     for (let block = this.startBlock(ix, sa, sbMin); block < ix.off.length; block++) {
       const buf = this.readBlock(ix, block);

@@ -97,6 +97,47 @@ describe('store: formats', () => {
     }
   });
 
+  it('tables: groups spanning blocks, exact lookups and ordered scans', () => {
+    const dir = tempDir('table');
+    const fds = new FdCache(8);
+    try {
+      let no = 0;
+      const set = new TableSet(dir, fds, [], 4, () => `t-${++no}.sst`);
+      const b = new EntryBatch(20_000, 4);
+      for (let i = 0; i < 20_000; i++) {
+        // 20 groups of 1000 entries share lane A, as one index key's entries do.
+        const at = b.add(1000 + (i % 20) * 7, hashString('id' + i), 'k' + (i % 20), 'id' + i);
+        b.values.writeUInt32LE(i, at * 4);
+      }
+      set.addBatch(b);
+      const [t] = set.layers();
+      for (let g = 0; g < 20; g++) {
+        const seen: number[] = [];
+        t!.scanGroup(1000 + g * 7, -1, (buf, _ks, _ke, vs) => {
+          seen.push(buf.readUInt32LE(vs));
+        });
+        assert.equal(seen.length, 1000, `group ${g}`);
+        assert.ok(seen.every((i) => i % 20 === g));
+      }
+      for (const i of [0, 7, 12347, 19999]) {
+        const k = Buffer.concat([Buffer.from('k' + (i % 20)), Buffer.from([0xff]), Buffer.from('id' + i)]);
+        assert.equal(t!.get(1000 + (i % 20) * 7, hashString('id' + i), k)?.readUInt32LE(0), i);
+      }
+      assert.equal(t!.get(1001, 5, Buffer.from('x')), undefined);
+      const s = t!.scanner();
+      let n = 0;
+      let prev = [-1, -1];
+      for (; !s.done; s.next(), n++) {
+        assert.ok(s.sa > prev[0]! || (s.sa === prev[0] && s.sb >= prev[1]!), 'in table order');
+        prev = [s.sa, s.sb];
+      }
+      assert.equal(n, 20_000);
+    } finally {
+      fds.closeAll();
+      removeDir(dir);
+    }
+  });
+
   it('table sets: newest wins, merges keep the newest entry and drop tombstones at the bottom', () => {
     const dir = tempDir('tables');
     const fds = new FdCache(8);

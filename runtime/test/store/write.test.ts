@@ -117,6 +117,9 @@ describe('store: write semantics', () => {
     assert.throws(() => ds.write([{ _id: 'a' }, { _id: 7 }]), /position 1/);
     assert.throws(() => ds.write([{ _id: 'a' }, [1] as unknown as Entity]), /position 1 is not a dict/);
     assert.throws(() => ds.write([{ _id: 'a' }, { _id: 'b', n: Number.NaN }]), /position 1.*non-finite/);
+    // A failure half-way undoes the versions already appended by the batch.
+    assert.throws(() => ds.write([{ _id: 'ok', v: 2 }, { _id: 'ok', v: 3 }, { _id: 'b', n: Infinity }]), /position 2/);
+    assert.equal(ds.latest('ok')!['v'], 1);
     assert.equal(ds.size, 1);
     assert.equal(ds.latest('a'), undefined);
     assert.equal(ds.countLive(), 1);
