@@ -12,7 +12,7 @@ import { RUN_HELP, parseRunArgs, runProject, describeSummary } from '@dtl/runtim
 import { ProjectRuntime } from '@dtl/runtime/engine/project';
 import { parseJsonValues } from '@dtl/runtime/engine/json-stream';
 import { Store } from '@dtl/runtime/store/index';
-import { EXTERNAL, STORED, parseJson, writePretty } from '@dtl/runtime/values/json';
+import { STORED, parseJson, writePretty } from '@dtl/runtime/values/json';
 import type { Entity, Value } from '@dtl/runtime/values/types';
 import { checkProject, type CheckResult } from '../check/check-project.js';
 import { loadToolConfig } from '../check/tool-config.js';
@@ -251,13 +251,6 @@ export async function runPush(argv: string[], io: CliIO): Promise<number> {
   } catch (e) {
     throw new UsageError(`Cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const entities: Entity[] = [];
-  try {
-    for (const v of parseJsonValues(buf, EXTERNAL)) for (const e of Array.isArray(v) ? v : [v]) entities.push(e as Entity);
-  } catch (e) {
-    io.err(`dtl push: ${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-    return 2;
-  }
   const loaded = loadAndCheck(target ?? '.', values.env);
   const dataDir = path.resolve(values.data ?? path.join(loaded.project.root, '.dtl'));
   const out = await buildOrReport(io, loaded, path.join(dataDir, 'build'), false);
@@ -265,6 +258,13 @@ export async function runPush(argv: string[], io: CliIO): Promise<number> {
   const { manifest, modules } = await importBuild(out);
   const rt = new ProjectRuntime(manifest, modules, { dataDir, projectRoot: loaded.project.root, log: io.err });
   try {
+    const entities: Entity[] = [];
+    try {
+      for (const v of parseJsonValues(buf, rt.numberPolicy(pipeId))) for (const e of Array.isArray(v) ? v : [v]) entities.push(e as Entity);
+    } catch (e) {
+      io.err(`dtl push: ${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+      return 2;
+    }
     const r = await rt.receive(pipeId, entities, { isFull: false, isFirst: false, isLast: false });
     io.out(`Pushed ${entities.length} entit${entities.length === 1 ? 'y' : 'ies'} to ${pipeId}: ${r.written} new version${r.written === 1 ? '' : 's'}.`);
     return 0;

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ProjectRuntime } from '@dtl/runtime/engine/project';
 import { parseJsonValues } from '@dtl/runtime/engine/json-stream';
 import { openSource } from '@dtl/runtime/engine/sources';
-import { EXTERNAL, writeJson } from '@dtl/runtime/values/json';
+import { writeJson } from '@dtl/runtime/values/json';
 import type { Entity } from '@dtl/runtime/values/types';
 import { compareOutputs, expectedText, loadSpecs, SpecError, type TestSpec } from '../testing/specs.js';
 import { buildOrReport, importBuild, loadAndCheck } from './project-commands.js';
@@ -135,7 +135,7 @@ async function pushTestdata(rt: ProjectRuntime, root: string, io: CliIO): Promis
     const runner = rt.runners.get(pipe);
     if (!runner || runner.pipe.source.type !== 'http_endpoint') continue;
     const entities: Entity[] = [];
-    for (const v of parseJsonValues(fs.readFileSync(path.join(dir, f)), EXTERNAL)) for (const e of Array.isArray(v) ? v : [v]) entities.push(e as Entity);
+    for (const v of parseJsonValues(fs.readFileSync(path.join(dir, f)), rt.numberPolicy(pipe))) for (const e of Array.isArray(v) ? v : [v]) entities.push(e as Entity);
     await rt.receive(pipe, entities, { isFull: false, isFirst: false, isLast: false });
     io.out(`Pushed ${entities.length} test entities to ${pipe}`);
   }

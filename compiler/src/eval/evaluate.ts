@@ -5,7 +5,7 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
-import { HopsExecutor, type HopsData } from '@dtl/runtime/engine/hops';
+import { HopsExecutor, sortInHopsOrder, type HopsData } from '@dtl/runtime/engine/hops';
 import { DISCARD, Filtered } from '@dtl/runtime/compiled/index';
 import type { PipeModule } from '@dtl/runtime/engine/compiled-pipe';
 import type { FnContext } from '@dtl/runtime/functions/types';
@@ -63,7 +63,7 @@ export async function evaluateDtl(input: EvalInput): Promise<EvalResult> {
   if (isDict(hopsData)) for (const [id, list] of Object.entries(hopsData)) datasets.set(id, (Array.isArray(list) ? list : []).filter(isDict));
   const data: HopsData = {
     lookup(dataset, _index, inner, keys) {
-      return (datasets.get(dataset) ?? []).filter((e) => e['_deleted'] !== true && intersects(inner(e), keys as Value[]));
+      return sortInHopsOrder((datasets.get(dataset) ?? []).filter((e) => e['_deleted'] !== true && intersects(inner(e), keys as Value[])));
     },
   };
   const source = parseJson(input.source ?? '{"_id": "1"}', STORED);

@@ -9,7 +9,7 @@
 import type { Store } from '../store/index.js';
 import { valueKey } from '../values/compare.js';
 import type { Entity, Value } from '../values/types.js';
-import type { HopsData } from './hops.js';
+import { sortInHopsOrder, type HopsData } from './hops.js';
 
 function keyList(v: Value): Value[] {
   if (v === null || v === undefined) return [];
@@ -34,7 +34,7 @@ export class DataAccess implements HopsData {
       const e = ds.latest(id);
       if (e && e['_deleted'] !== true) out.push(e);
     }
-    return out;
+    return sortInHopsOrder(out);
   }
 
   /** Source entities by `_id` (latest, not deleted). */
@@ -63,6 +63,7 @@ export class DataAccess implements HopsData {
           } else map.set(vk, [e]);
         }
       }
+      for (const list of map.values()) sortInHopsOrder(list);
       this.memory.set(mapKey, map);
     }
     if (keys.length === 1) return map.get(valueKey(keys[0]!)) ?? [];
@@ -76,7 +77,7 @@ export class DataAccess implements HopsData {
         }
       }
     }
-    return out;
+    return sortInHopsOrder(out);
   }
 
   /** Drops in-memory indexes of a dataset that was just written. */

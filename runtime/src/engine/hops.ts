@@ -32,7 +32,10 @@ export interface CompiledHopsSpec {
 
 /** Where hops finds entities: the engine answers from an in-memory or an on-disk index. */
 export interface HopsData {
-  /** Latest non-deleted entities of `dataset` whose `inner` values overlap `keys`. */
+  /**
+   * Latest non-deleted entities of `dataset` whose `inner` values overlap `keys`, in hops
+   * order (see `sortInHopsOrder`; in-memory indexes sort each bucket once when built).
+   */
   lookup(dataset: string, index: string, inner: (e: Entity) => Value, keys: readonly Value[]): readonly Entity[];
 }
 
@@ -69,15 +72,16 @@ export function crc32(s: string): number {
   return (c ^ -1) >>> 0;
 }
 
-export function hopsOrder(a: Entity, b: Entity): number {
-  const ia = a['_id'];
-  const ib = b['_id'];
-  const x = typeof ia === 'string' ? ia : '';
-  const y = typeof ib === 'string' ? ib : '';
-  const ca = crc32(x);
-  const cb = crc32(y);
-  if (ca !== cb) return cb - ca;
-  return x < y ? -1 : x > y ? 1 : 0;
+/** Sorts entities into hops order, computing each CRC once. */
+export function sortInHopsOrder(list: Entity[]): Entity[] {
+  if (list.length < 2) return list;
+  const keyed = list.map((e) => {
+    const id = typeof e['_id'] === 'string' ? (e['_id'] as string) : '';
+    return { e, id, crc: crc32(id) };
+  });
+  keyed.sort((a, b) => (a.crc !== b.crc ? b.crc - a.crc : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 0; i < list.length; i++) list[i] = keyed[i]!.e;
+  return list;
 }
 
 function keysOf(v: Value): Value[] {
@@ -135,8 +139,7 @@ export class HopsExecutor {
         let found = this.data.lookup(step.dataset, step.index, step.inner, keys);
         if (found.length === 0) continue;
         for (const s of spec.subsets) if (s.alias === step.alias) found = found.filter(s.test);
-        const sorted = found.length > 1 ? found.slice().sort(hopsOrder) : found;
-        for (const e of sorted) {
+        for (const e of found) {
           const r: Row = { ...row };
           r[step.alias] = e;
           next.push(r);

@@ -9,7 +9,6 @@
  */
 import * as http from 'node:http';
 import { writeJson } from '../values/json.js';
-import { EXTERNAL } from '../values/json.js';
 import type { Entity, Value } from '../values/types.js';
 import { isDict } from '../values/types.js';
 import { JsonInputError, parseJsonValues } from './json-stream.js';
@@ -202,7 +201,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     const body = await readBody(req);
     const entities: Entity[] = [];
     try {
-      for (const v of parseJsonValues(body, EXTERNAL)) collectEntities(v, entities);
+      for (const v of parseJsonValues(body, rt.numberPolicy(id))) collectEntities(v, entities);
     } catch (e) {
       if (e instanceof JsonInputError || e instanceof HttpError) throw new HttpError(400, `The body is not valid JSON: ${e.message}`);
       throw e;

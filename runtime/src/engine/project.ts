@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { CronExpressionParser } from 'cron-parser';
 import { Store } from '../store/index.js';
 import type { Entity } from '../values/types.js';
+import { receiverPolicy, type NumberPolicy } from '../values/json.js';
 import { DataAccess } from './data-access.js';
 import type { Manifest } from './manifest.js';
 import type { PipeModule } from './compiled-pipe.js';
@@ -117,6 +118,12 @@ export class ProjectRuntime {
       }
       return { passes, runs, written };
     });
+  }
+
+  /** How a receiver pipe reads numbers in posted JSON. */
+  numberPolicy(pipeId: string): NumberPolicy {
+    const r = this.runners.get(pipeId);
+    return receiverPolicy(r?.pipe.source.config ?? {});
   }
 
   /** Receives entities for an http_endpoint pipe (the receiver API and `dtl push`). */

@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Dataset, Store } from '../store/index.js';
 import { parseJson, STORED } from '../values/json.js';
@@ -21,6 +22,10 @@ export interface SourceState {
   since: Record<string, number>;
   /** For file sources: what the file looked like when last read completely. */
   fileStamp?: string;
+  /** For json sources with supports_since over a local JSON-lines file: bytes consumed. */
+  fileOffset?: number;
+  /** Fingerprint of the bytes just before `fileOffset` (detects a rewritten file). */
+  fileCheck?: string;
 }
 
 export interface SourceRead {
@@ -139,35 +144,84 @@ function localFile(location: string, projectRoot: string): string {
   return location.startsWith('file:') ? new URL(location, 'file://' + projectRoot + '/').pathname : path.resolve(projectRoot, location);
 }
 
+/** How much of a local file before the continuation point is fingerprinted. */
+const TAIL_CHECK = 4096;
+
+function tailCheck(fd: number, offset: number): string {
+  const len = Math.min(TAIL_CHECK, offset);
+  const buf = Buffer.alloc(len);
+  fs.readSync(fd, buf, 0, len, offset - len);
+  return createHash('sha1').update(buf).digest('hex');
+}
+
+/**
+ * json and csv sources. A local file that has not changed since the last complete read is
+ * skipped. A json source with `supports_since: true` over a local JSON-lines file continues
+ * where it stopped (the since marker is the byte offset, checked against a fingerprint of the
+ * bytes before it), so a feed that only grows is read incrementally, like a log.
+ */
 function fileOrUrlSource(src: ManifestSource, env: SourceEnv, state: SourceState): SourceRead {
   const location = resolveLocation(src, env);
   const local = !/^https?:/i.test(location);
+  const file = local ? localFile(location, env.projectRoot) : '';
   let stamp: string | undefined;
   let complete = false;
   let skipped = false;
+  let offset = 0;
+  let nextOffset: number | undefined;
+  let nextCheck: string | undefined;
+  let full = true;
+  if (local && fs.existsSync(file)) {
+    const st = fs.statSync(file);
+    stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
+    if (state.fileStamp === stamp) skipped = true;
+    else if (src.type === 'json' && src.config.supports_since === true && state.fileOffset !== undefined && state.fileOffset <= st.size) {
+      const fd = fs.openSync(file, 'r');
+      try {
+        if (tailCheck(fd, state.fileOffset) === state.fileCheck) {
+          offset = state.fileOffset;
+          full = false;
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+  }
   return {
-    full: true,
+    full,
     skipped: () => skipped,
     entities: (async function* () {
+      if (skipped) return;
+      let data: Buffer;
       if (local) {
-        // An unchanged local file yields nothing new: skip it (its outputs would be identical).
+        if (!fs.existsSync(file)) throw new SourceError(`Pipe '${env.pipeId}': the source file ${file} does not exist.`);
+        const fd = fs.openSync(file, 'r');
         try {
-          const st = fs.statSync(localFile(location, env.projectRoot));
-          if (state.fileStamp === `${st.size}:${st.mtimeMs}:${st.ino}`) {
-            skipped = true;
-            return;
+          const size = fs.fstatSync(fd).size;
+          data = Buffer.alloc(size - offset);
+          let read = 0;
+          while (read < data.length) {
+            const n = fs.readSync(fd, data, read, data.length - read, offset + read);
+            if (n === 0) break;
+            read += n;
           }
-        } catch {
-          // readLocation reports a missing file
+          // Only complete lines count: a writer may be appending right now.
+          const follows = src.type === 'json' && src.config.supports_since === true && data[0] !== 0x5b;
+          const end = follows ? data.lastIndexOf(10) + 1 || data.length : data.length;
+          data = data.subarray(0, end);
+          nextOffset = offset + end;
+          nextCheck = tailCheck(fd, nextOffset);
+        } finally {
+          fs.closeSync(fd);
         }
+      } else {
+        data = (await readLocation(location, env)).data;
       }
-      const { data, stamp: st } = await readLocation(location, env);
-      stamp = st;
       const entities = src.type === 'csv' ? csvEntities(data, src, env) : jsonEntities(data, env, location);
       for (const e of entities) yield e;
       complete = true;
     })(),
-    progress: () => ({ ...state, fileStamp: complete ? stamp : state.fileStamp }),
+    progress: () => (complete ? { ...state, fileStamp: stamp, fileOffset: nextOffset, fileCheck: nextCheck } : { ...state }),
   };
 }
 

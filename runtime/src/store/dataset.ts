@@ -35,6 +35,7 @@
  * committed versions only unless `includePending` is set (readers outside the writing pipe
  * must not see a run that may still be rolled back).
  */
+import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Entity, Value } from '../values/types.js';
@@ -204,9 +205,10 @@ export class Dataset {
         const u = this.log.size;
         const prev = cur === undefined ? null : cur.u;
         const ts = this.nextTs();
-        this.log.append(recordLine(p, prev, ts, u), prev ?? -1, p.deleted);
+        const o = this.log.byteSize;
+        const l = this.log.append(recordLine(p, prev, ts, u), prev ?? -1, p.deleted);
         undoIds.push(p.id);
-        undoStates.push(this.ids.set(p.id, { u, d: p.deleted, h: p.hash }));
+        undoStates.push(this.ids.set(p.id, { u, d: p.deleted, h: p.hash, o, l }));
         const wasLive = cur !== undefined && !cur.d;
         if (wasLive !== !p.deleted) this.live += wasLive ? -1 : 1;
         if (p.deleted) deleted++;
@@ -299,7 +301,7 @@ export class Dataset {
   latest(id: string): Entity | undefined {
     this.check();
     const st = this.ids.get(id);
-    return st === undefined ? undefined : parseLine(this.log.line(st.u));
+    return st === undefined ? undefined : parseLine(this.log.text(st.o, st.l));
   }
 
   /** The version with this `_updated`, pending writes included. */
@@ -348,6 +350,8 @@ export class Dataset {
       this.log.load(a, n, offs, metas);
       const base = offs[0]!;
       const buf = this.log.readBytes(base, offs[n]!);
+      // Decoding ASCII as latin1 is a plain copy, twice as fast as the UTF-8 decoder.
+      const encoding = isAscii(buf) ? 'latin1' : 'utf8';
       for (let i = 0; i < n; i++) {
         const k = a + i - first;
         if (superseded !== undefined && (superseded[k >>> 3]! & (1 << (k & 7))) !== 0) continue;
@@ -355,7 +359,7 @@ export class Dataset {
         if (!includeDeleted && deletedOf(meta)) continue;
         item.u = a + i;
         item.meta = meta;
-        item.line = buf.toString('utf8', offs[i]! - base, offs[i + 1]! - base - 1);
+        item.line = buf.toString(encoding, offs[i]! - base, offs[i + 1]! - base - 1);
         yield item;
       }
     }

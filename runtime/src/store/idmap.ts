@@ -6,7 +6,8 @@
  * write never reads the log. A lookup of a new id is answered by the tables' bloom filters,
  * an existing id costs one 4 KiB block read per table that may hold it.
  *
- * Table value (24 bytes): [(_updated × 2 + deleted) f64][md5 16 bytes].
+ * Table value (36 bytes): [(_updated × 2 + deleted) f64][line offset f64][line length u32]
+ * [md5 16 bytes]. With the line's place at hand, latest(id) reads the line directly.
  */
 import type { FdCache } from './files.js';
 import { hashLaneB, hashString } from './hash.js';
@@ -21,15 +22,18 @@ export interface IdState {
   readonly d: boolean;
   /** `_hash` (md5 hex) of the latest version. */
   readonly h: string;
+  /** Logical log offset and byte length (without newline) of its line. */
+  readonly o: number;
+  readonly l: number;
 }
 
-const VALUE_SIZE = 24;
+const VALUE_SIZE = 36;
 /** Pending ids kept in memory before they are spilled to a pending table. */
 const SPILL_AT = 200_000;
 
 function decodeValue(buf: Buffer, at: number): IdState {
   const m = buf.readDoubleLE(at);
-  return { u: Math.floor(m / 2), d: m % 2 === 1, h: buf.toString('hex', at + 8, at + 24) };
+  return { u: Math.floor(m / 2), d: m % 2 === 1, o: buf.readDoubleLE(at + 8), l: buf.readUInt32LE(at + 16), h: buf.toString('hex', at + 20, at + 36) };
 }
 
 const HEX_VALUE = new Int8Array(128).fill(-1);
@@ -101,8 +105,11 @@ export class IdMap {
     const vals = b.values;
     for (const [id, st] of this.mem) {
       const i = b.add(hashString(id), hashLaneB, id);
-      vals.writeDoubleLE(st.u * 2 + (st.d ? 1 : 0), i * VALUE_SIZE);
-      writeHex16(st.h, vals, i * VALUE_SIZE + 8);
+      const at = i * VALUE_SIZE;
+      vals.writeDoubleLE(st.u * 2 + (st.d ? 1 : 0), at);
+      vals.writeDoubleLE(st.o, at + 8);
+      vals.writeUInt32LE(st.l, at + 16);
+      writeHex16(st.h, vals, at + 20);
     }
     return b;
   }

@@ -112,8 +112,11 @@ export class VersionLog {
 
   // ------------------------------------------------------------------ writing
 
-  /** Appends one line (without newline) as version `size`; visible once `endBatch` ran. */
-  append(line: string, previous: number, deleted: boolean): void {
+  /**
+   * Appends one line (without newline) as version `size`; visible once `endBatch` ran.
+   * Returns the line's UTF-8 length; it starts at the log's byte size before the call.
+   */
+  append(line: string, previous: number, deleted: boolean): number {
     const i = this.count - this.committed.count;
     if (i === this.pendOff.length) this.growPending();
     this.pendOff[i] = this.bytes;
@@ -132,6 +135,7 @@ export class VersionLog {
     this.stageUsed += n + 1;
     this.bytes += n + 1;
     this.count++;
+    return n;
   }
 
   private growPending(): void {
@@ -322,6 +326,17 @@ export class VersionLog {
       pos = stop;
     }
     return out;
+  }
+
+  /** Bytes of the logical log, as text (a line found through the id map). */
+  text(offset: number, length: number): string {
+    if (this.stageUsed > 0) throw new Error('version log: read during an unfinished write batch');
+    return this.readBytes(offset, offset + length).toString('utf8');
+  }
+
+  /** The byte size of the log, pending lines included. */
+  get byteSize(): number {
+    return this.bytes;
   }
 
   /** The stored line of one version (without newline, marker included). */

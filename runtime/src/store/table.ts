@@ -28,7 +28,7 @@ const ENTRY_HEADER = 12;
 // read, and a bulk load of new ids asks every table about every id.
 const BLOOM_BITS_PER_KEY = 16;
 const BLOOM_K = 8;
-const BLOOM_AFTER_PROBES = 64;
+const BLOOM_AFTER_PROBES = 8;
 const WRITE_BUFFER = 1 << 20;
 const SCAN_CHUNK = 1 << 20;
 

@@ -21,8 +21,16 @@ export interface NumberPolicy {
   integralAsInt: boolean;
 }
 
-/** Raw JSON from outside (files, HTTP bodies, embedded config): fractions are decimals. */
-export const EXTERNAL: NumberPolicy = { fraction: 'decimal', integralAsInt: true };
+/** Raw JSON from outside (files, embedded config): fractions are decimals that keep their text. */
+export const EXTERNAL: NumberPolicy = { fraction: 'decimal', integralAsInt: false };
+
+/**
+ * What an http_endpoint receiver does with numbers (docs: do_float_as_decimal and
+ * do_float_as_int, both true by default: `4.00` is stored as the integer 4).
+ */
+export function receiverPolicy(config: Readonly<Record<string, unknown>>): NumberPolicy {
+  return { fraction: config.do_float_as_decimal === false ? 'float' : 'decimal', integralAsInt: config.do_float_as_int !== false };
+}
 /** Our own records: decimals are `~f` strings, so a JSON fraction is a float. */
 export const STORED: NumberPolicy = { fraction: 'float', integralAsInt: false };
 
