@@ -73,12 +73,36 @@ export class DtlCompiler {
   /** Datasets read by hops (for the manifest). */
   readonly hopsDatasets = new Set<string>();
   private readonly ruleChains = new Map<string, Chain>();
+  /** Per rule: how many `_P` levels up it (or a rule it applies) reads; 0 = no parent needed. */
+  private readonly parentNeed = new Map<string, number>();
+  /** Variables used while compiling the innermost function expressions (for hoisting). */
+  private readonly usage: Set<string>[] = [];
 
   constructor(private readonly program: DtlProgram, private readonly opts: CompileOptions, consts: ConstantPool) {
     this.consts = consts;
     let i = 0;
     for (const name of program.rules.keys()) this.ruleFns.set(name, `${opts.prefix}r${i++}`);
     this.usesR = programUses(program, 'R');
+    this.computeParentNeeds();
+  }
+
+  /** need[Q] = max(own `_P` depth, need[R] − 1 for every rule R that Q applies). */
+  private computeParentNeeds(): void {
+    const direct = new Map<string, number>();
+    for (const [name, rule] of this.program.rules) direct.set(name, parentDepth(rule));
+    for (const name of this.program.rules.keys()) this.parentNeed.set(name, direct.get(name)!);
+    for (let round = 0; round <= this.program.rules.size; round++) {
+      let changed = false;
+      for (const [name, rule] of this.program.rules) {
+        let n = this.parentNeed.get(name)!;
+        for (const callee of calleesOf(rule)) n = Math.max(n, (this.parentNeed.get(callee) ?? 0) - 1);
+        if (n !== this.parentNeed.get(name)) {
+          this.parentNeed.set(name, n);
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
   }
 
   /** Emits the rule functions; returns the JS of the transform object `{ apply(entity, created) }`. */
@@ -170,6 +194,11 @@ export class DtlCompiler {
         const inc = a[0]!.expr!;
         const exc = a[1]?.expr;
         if (!ns && !exc && inc.k === 'lit' && inc.value === '*') return 'rt.copyAll(S, T);';
+        const names = !ns && !exc && inc.k === 'lit' ? exactNames(inc.value) : undefined;
+        if (names) {
+          // Plain names (no wildcards): copy each directly.
+          return `if (rt.isDict(S)) { ${names.map((n) => `if (rt.hasOwn(S, ${JSON.stringify(n)})) T[${JSON.stringify(n)}] = S[${JSON.stringify(n)}];`).join(' ')} }`;
+        }
         return `rt.copy(cx, S, T, ${this.patterns(inc, ctx)}, ${exc ? this.patterns(exc, ctx) : '[]'});`;
       }
       case 'remove':
@@ -244,6 +273,7 @@ export class DtlCompiler {
       case 'var':
         return this.path(this.varRoot(e.name, ctx), e.steps);
       case 'alias':
+        this.note('r');
         return this.path(`r[${JSON.stringify(e.alias)}]`, e.steps);
       case 'call':
         return this.call(e.entry, e.args, ctx);
@@ -252,14 +282,14 @@ export class DtlCompiler {
       case 'apply': {
         const fn = this.ruleFns.get(e.rule);
         if (!fn) return 'null';
-        return `rt.applyRule(${this.expr(e.values, ctx)}, (x) => ${fn}(x, ${this.parentObject(ctx)}))`;
+        return `rt.applyRule(${this.expr(e.values, ctx)}, ${this.ruleCall(fn, e.rule, ctx)})`;
       }
       case 'apply-hops': {
         const fn = this.ruleFns.get(e.rule);
         if (!fn) return 'null';
         const chain = this.chainAfterSpecs(e.specs, ctx.chain);
         if (!this.ruleChains.has(e.rule)) this.ruleChains.set(e.rule, chain);
-        return `rt.applyRule(${this.hopsCall(e.specs, ctx)}, (x) => ${fn}(x, ${this.parentObject(ctx)}))`;
+        return `rt.applyRule(${this.hopsCall(e.specs, ctx)}, ${this.ruleCall(fn, e.rule, ctx)})`;
       }
       case 'bad':
         throw new Error('codegen: cannot compile an erroneous expression');
@@ -267,6 +297,9 @@ export class DtlCompiler {
   }
 
   private varRoot(name: string, ctx: Ctx): string {
+    if (ctx.hops && (name === 'S' || name === 'T' || name === 'P')) this.note(name === 'S' ? 'r' : 'c');
+    else if (name === 'S' || name === 'T' || name === 'P') this.note(name);
+    else if (name === 'item' && ctx.depth > 0) this.note(`_${ctx.depth - 1}`);
     switch (name) {
       case 'S':
         return ctx.hops ? 'r._S' : 'S';
@@ -293,12 +326,38 @@ export class DtlCompiler {
   }
 
   private parentObject(ctx: Ctx): string {
+    this.note('S');
+    this.note('T');
+    this.note('P');
     return ctx.hops ? '{ _S: r._S, _T: c.T, _P: c.P }' : '{ _S: S, _T: T, _P: P }';
+  }
+
+  /** The per-value function `apply` runs: the rule, with a parent context only if it reads one. */
+  private ruleCall(fn: string, rule: string, ctx: Ctx): string {
+    if ((this.parentNeed.get(rule) ?? 0) >= 1) return `(x) => ${fn}(x, ${this.parentObject(ctx)})`;
+    return this.consts.pool('A', `(x) => ${fn}(x, null)`);
+  }
+
+  private note(v: string): void {
+    for (const u of this.usage) u.add(v);
   }
 
   private lambda(e: Expr, ctx: Ctx): string {
     const inner: Ctx = { ...ctx, depth: ctx.depth + 1 };
-    return `(_${ctx.depth}) => ${this.expr(e, inner)}`;
+    const used = new Set<string>();
+    this.usage.push(used);
+    let body: string;
+    try {
+      body = this.expr(e, inner);
+    } finally {
+      this.usage.pop();
+    }
+    const code = `(_${ctx.depth}) => ${body}`;
+    // A function expression that reads nothing of the rule's frame is created once, not per call.
+    const own = `_${ctx.depth}`;
+    if ([...used].every((u) => u === own)) return this.consts.pool('L', code);
+    for (const u of used) if (u !== own) this.note(u);
+    return code;
   }
 
   private arg(a: BoundArg, ctx: Ctx): string {
@@ -372,8 +431,12 @@ export class DtlCompiler {
       chain = this.chainAfterSpec(spec, chain);
     }
     const input = this.varRoot('S', ctx);
+    if (needsCtx) {
+      this.note(ctx.hops ? 'c' : 'T');
+      this.note(ctx.hops ? 'c' : 'P');
+    }
     const c = needsCtx ? (ctx.hops ? 'c' : '{ T, P }') : 'null';
-    return `H.hops([${names.join(', ')}], ${input}, ${c})`;
+    return `H.hops(${this.consts.pool('HC', `[${names.join(', ')}]`)}, ${input}, ${c})`;
   }
 
   /** Compiles one hops spec to a descriptor the runtime's hops executor understands. */
@@ -590,6 +653,38 @@ function programUses(p: DtlProgram, v: 'R' | 'P'): boolean {
   };
   for (const r of p.rules.values()) for (const s of r.body) s.args.forEach(visitArg);
   return found;
+}
+
+/** Literal property names without wildcards (`"items"`, `["a", "b"]`), or undefined. */
+function exactNames(v: unknown): string[] | undefined {
+  const list = typeof v === 'string' ? [v] : Array.isArray(v) ? v : undefined;
+  if (!list || !list.every((x) => typeof x === 'string' && !/[*?]/.test(x) && x !== '__proto__')) return undefined;
+  return list as string[];
+}
+
+/** How many `_P` levels a rule reads directly (`_P._S` is 1, `_P._P._T` is 2). */
+function parentDepth(rule: Rule): number {
+  let depth = 0;
+  const visitExpr = (e: Expr): void => {
+    if (e.k === 'var' && e.name === 'P') {
+      let d = 1;
+      while (e.steps[d - 1] === '_P') d++;
+      depth = Math.max(depth, d);
+    } else if (e.k === 'call') e.args.forEach(visitArg);
+    else if (e.k === 'apply') visitExpr(e.values);
+    else if (e.k === 'hops' || e.k === 'apply-hops') {
+      for (const s of e.specs) {
+        s.where.forEach(visitExpr);
+        if (s.return?.k === 'expr') visitExpr(s.return.expr);
+      }
+    }
+  };
+  const visitArg = (a: BoundArg): void => {
+    if (a.expr) visitExpr(a.expr);
+    if (a.stmts) for (const s of a.stmts) s.args.forEach(visitArg);
+  };
+  for (const s of rule.body) s.args.forEach(visitArg);
+  return depth;
 }
 
 function indent(s: string, n: number): string {

@@ -130,6 +130,12 @@ export class HopsExecutor {
   }
 
   private once(spec: CompiledHopsSpec, input: Value, c: unknown): Value[] {
+    // The common single join returning its alias needs no row objects at all.
+    if (spec.steps.length === 1 && spec.filters.length === 0 && spec.subsets.length === 0 && spec.ret.kind === 'aliases' && spec.ret.aliases.length === 1 && spec.ret.aliases[0] === spec.steps[0]!.alias) {
+      const step = spec.steps[0]!;
+      const keys = keysOf(step.outer({ _S: input }, c));
+      return keys.length === 0 ? [] : this.data.lookup(step.dataset, step.index, step.inner, keys).slice();
+    }
     let rows: Row[] = [{ _S: input }];
     for (const step of spec.steps) {
       const next: Row[] = [];

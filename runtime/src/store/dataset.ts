@@ -2,38 +2,46 @@
  * A dataset: an append-only log of entity versions with change detection, a primary index
  * (`_id` → latest version) and lazily maintained secondary indexes, stored in one folder.
  *
- * On-disk format (one folder per dataset, see names.ts for its name):
+ * On-disk format (one folder per dataset; names.ts maps the id to the folder name):
  *
- *   manifest.json        the commit record, replaced atomically (tmp, fsync, rename, fsync dir):
- *                        dataset id, committed version count and log bytes, log segments,
- *                        the id-map tables, each index's tables and last seen `_updated`,
- *                        the live-entity count, last `_ts`, `populated`, `meta`
- *   log-NNNNNN.jsonl     log segments: one line per version, `_updated` order. A line is the
- *                        version's canonical JSON (sorted keys, metadata included), exactly what
- *                        readLines() serves; a leading space marks lines with floats or big
- *                        integers, which need the exact reader (record.ts)
+ *   manifest.json        the commit record, replaced atomically (tmp, fsync, rename, fsync
+ *                        dir): dataset id, committed version count and log bytes, log
+ *                        segments, the id-map tables, each index's tables and the last
+ *                        `_updated` it reflects, live-entity count, last `_ts`, `populated`, `meta`
+ *   log-NNNNNN.jsonl     log segments: one line per version in `_updated` order. A line is the
+ *                        version's canonical JSON (sorted keys, metadata keys in their sorted
+ *                        places), exactly what readLines() serves; a leading space marks the
+ *                        lines with floats or big integers, which need the exact reader
+ *                        (record.ts); all others are JSON.parse plus transit decoding
  *   versions.bin         16 bytes per `_updated`: line offset, `_previous` and deleted flag
  *                        (log.ts), for version(n), read(since) and latest-only filtering
- *   id-N.sst             id map tables: `_id` → latest `_updated`, deleted, `_hash` (idmap.ts)
- *   ix-<name>-N.sst      secondary index tables (join-index.ts)
+ *   id-N.sst             id-map tables: `_id` → latest `_updated`, deleted, line offset and
+ *                        length, `_hash` (idmap.ts); sorted, immutable (table.ts)
+ *   ix-<key>-N.sst       secondary index tables (join-index.ts)
+ *
+ * The id map and each index are LSM trees in miniature (tableset.ts): changes collect in a
+ * memtable, each commit writes them as a new sorted table, and tables of similar size are
+ * merged (fan-out 8), so a million ids written in a hundred commits live in about ten files.
  *
  * Durability: nothing the manifest does not name is committed. Pending log lines go to the
- * segment files at the end of each write() (no fsync); commit fsyncs segments, appends and
- * fsyncs the version records, writes new tables (fsynced), fsyncs the folder, and then
+ * segment files at the end of each write() (no fsync); commit fsyncs the segments, appends
+ * and fsyncs the version records, writes and fsyncs new tables, fsyncs the folder, and then
  * replaces the manifest. A process killed at any moment leaves the previous manifest or the
- * new one; opening cuts the log files back to the committed lengths and deletes unreferenced
- * tables. Committed bytes are never rewritten.
+ * new one; opening cuts the log files back to the committed lengths and deletes files the
+ * manifest does not name. Committed bytes are never rewritten.
  *
- * Cold open reads the manifest only. latest(id) probes the id-map tables newest first
- * (bloom filter, then one 4 KiB block), then reads one version record and one line;
- * version(n) reads a record and a line; read(since) reads records and lines from `since` on,
- * plus a pass over the records after `since` to find superseded versions (a version is
- * superseded when a later record names it as `_previous`).
+ * Cold open reads the manifest and lists the folder; tables are opened on first use.
+ * latest(id) probes the id-map tables newest first (bloom filter once a table is in use,
+ * then one 4 KiB block, binary-searched) and reads the line; version(n) reads a record and
+ * a line; read(since) reads records and lines after `since`, plus a pass over the records
+ * after `since` to find superseded versions (a version is superseded when a later record
+ * names it as `_previous`). An index lookup reads one block per table.
  *
  * Visibility: write() results are pending until commit(). latest(), version(), size,
  * liveIds(), countLive() and index lookups see pending writes; read() and readLines() serve
  * committed versions only unless `includePending` is set (readers outside the writing pipe
- * must not see a run that may still be rolled back).
+ * must not see a run that may still be rolled back). liveIds() is a snapshot as of its first
+ * step.
  */
 import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';

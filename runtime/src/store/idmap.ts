@@ -124,16 +124,25 @@ export class IdMap {
     this.tables.rollback();
   }
 
-  /** Every id with its latest state, newest layer winning; order is unspecified. */
+  /**
+   * Every id with its latest state, newest layer winning; order unspecified. A snapshot as
+   * of the first step: the tables are read through descriptors of its own, so commits and
+   * merges meanwhile do not disturb it.
+   */
   *entries(): Generator<[string, IdState]> {
-    const scanners: TableScanner[] = this.tables.oldestFirst().map((t) => t.scanner());
-    if (this.mem.size > 0) {
-      const buf = this.batch().encode();
-      scanners.push(new TableScanner(buf, undefined, buf.length, VALUE_SIZE));
-    }
-    const cursor = new MergeCursor(scanners);
-    for (let s = cursor.next(); s !== undefined; s = cursor.next()) {
-      yield [decodeKey(s.buf, s.keyStart, s.keyEnd), decodeValue(s.buf, s.valueStart)];
+    const scanners: TableScanner[] = [];
+    try {
+      for (const t of this.tables.oldestFirst()) scanners.push(t.scanner(true));
+      if (this.mem.size > 0) {
+        const buf = this.batch().encode();
+        scanners.push(new TableScanner(buf, undefined, buf.length, VALUE_SIZE));
+      }
+      const cursor = new MergeCursor(scanners);
+      for (let s = cursor.next(); s !== undefined; s = cursor.next()) {
+        yield [decodeKey(s.buf, s.keyStart, s.keyEnd), decodeValue(s.buf, s.valueStart)];
+      }
+    } finally {
+      for (const s of scanners) s.close();
     }
   }
 }

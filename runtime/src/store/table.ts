@@ -378,9 +378,11 @@ export class TableReader {
     return found;
   }
 
-  scanner(): TableScanner {
+  /** A sequential scanner; with `ownFd` it reads through its own descriptor, which keeps a
+   * snapshot readable even if a merge deletes the file meanwhile (close it when done). */
+  scanner(ownFd = false): TableScanner {
     const ix = this.blockIndex();
-    return new TableScanner(this.fds.get(this.file), ix.off, ix.end, this.valueSize);
+    return new TableScanner(ownFd ? fs.openSync(this.file, 'r') : this.fds.get(this.file), ix.off, ix.end, this.valueSize, ownFd);
   }
 }
 
@@ -411,6 +413,7 @@ export class TableScanner {
     private readonly blockOff: Float64Array | undefined,
     private readonly dataEnd: number,
     private readonly valueSize: number,
+    private readonly ownsFd = false,
   ) {
     if (typeof source === 'number') this.loadBlocks();
     else {
@@ -479,6 +482,11 @@ export class TableScanner {
 
   get valueStart(): number {
     return this.keyEnd;
+  }
+
+  /** Releases a descriptor the scanner owns. */
+  close(): void {
+    if (this.ownsFd && typeof this.source === 'number') fs.closeSync(this.source);
   }
 }
 

@@ -59,15 +59,40 @@ function binary(a: Num, b: Num, op: 'add' | 'sub' | 'mul'): Num | undefined {
   return op === 'add' ? decAdd(x, y) : op === 'sub' ? decSub(x, y) : decMul(x, y);
 }
 
+// Fast paths for the everyday cases (small integers, decimals with safe coefficients such as
+// prices): no intermediate Decimal for an integer operand, no bigint.
+
 export function add(a: Num, b: Num): Num | undefined {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = a + b;
+    if (r >= -SAFE && r <= SAFE) return r;
+  } else if (a instanceof Decimal && typeof a.coef === 'number') {
+    if (b instanceof Decimal && typeof b.coef === 'number' && a.exp === b.exp) {
+      const r = a.coef + b.coef;
+      if (r >= -SAFE && r <= SAFE) return new Decimal(r, a.exp);
+    } else if (b === 0 && a.exp <= 0) return a;
+  } else if (a === 0 && b instanceof Decimal && b.exp <= 0) return b;
   return binary(a, b, 'add');
 }
 
 export function sub(a: Num, b: Num): Num | undefined {
+  if (a instanceof Decimal && typeof a.coef === 'number') {
+    if (b instanceof Decimal && typeof b.coef === 'number' && a.exp === b.exp) {
+      const r = a.coef - b.coef;
+      if (r >= -SAFE && r <= SAFE) return new Decimal(r, a.exp);
+    } else if (b === 0 && a.exp <= 0) return a;
+  }
   return binary(a, b, 'sub');
 }
 
 export function mul(a: Num, b: Num): Num | undefined {
+  if (typeof b === 'number' && a instanceof Decimal && typeof a.coef === 'number') {
+    const r = a.coef * b;
+    if (r >= -SAFE && r <= SAFE) return new Decimal(r, a.exp);
+  } else if (typeof a === 'number' && b instanceof Decimal && typeof b.coef === 'number') {
+    const r = a * b.coef;
+    if (r >= -SAFE && r <= SAFE) return new Decimal(r, b.exp);
+  }
   return binary(a, b, 'mul');
 }
 

@@ -118,6 +118,24 @@ describe('store: reading, commit and rollback', () => {
     assert.equal(ds.size, 0);
   });
 
+  it('liveIds() is a snapshot that survives later commits and table merges', () => {
+    for (let c = 0; c < 10; c++) {
+      ds.write(Array.from({ length: 20 }, (_, i) => ({ _id: `k${c * 20 + i}`, c })));
+      ds.commit();
+    }
+    ds.write([{ _id: 'k0', _deleted: true }, { _id: 'pending', v: 1 }]);
+    const expected = [...Array(200).keys()].map((i) => `k${i}`).filter((k) => k !== 'k0').concat('pending').sort();
+    const it = ds.liveIds()[Symbol.iterator]();
+    const got = [it.next().value as string];
+    for (let c = 0; c < 30; c++) {
+      ds.write([{ _id: `k${c}`, _deleted: true }, { _id: `new${c}` }]);
+      ds.commit();
+    }
+    for (let r = it.next(); !r.done; r = it.next()) got.push(r.value);
+    assert.deepEqual(got.sort(), expected);
+    assert.equal(ds.countLive(), 200 - 30 + 30 + 1);
+  });
+
   it('reads across many commits, table merges and log segments', () => {
     store.close();
     store = Store.open(dir, { segmentBytes: 4096 });
