@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
+// Prefer the single-file bundle `npm run build` writes; fall back to the module tree.
+import { existsSync } from 'node:fs';
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+const bundled = new URL('../dist/dtl-cli.mjs', import.meta.url);
+const { main } = await import(existsSync(bundled) ? bundled.href : '../dist/src/cli/main.js');
+process.exitCode = await main(process.argv.slice(2));

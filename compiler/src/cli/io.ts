@@ -1,5 +1,5 @@
 /** Output plumbing for the CLI: where text goes, and whether colour is allowed. */
-import * as fs from 'node:fs';
+import { compilerVersion } from '../paths.js';
 
 export interface CliIO {
   out(text: string): void;
@@ -20,6 +20,5 @@ export function processIO(): CliIO {
 export class UsageError extends Error {}
 
 export function toolVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  return compilerVersion();
 }

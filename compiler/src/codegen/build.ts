@@ -17,6 +17,7 @@ import { walkProgram } from '../dtl/walk.js';
 import type { JsonObject } from '../syntax/tree.js';
 import { member, toPlain } from '../syntax/nav.js';
 import { headRange } from '../check/check-project.js';
+import { RUNTIME_DIST } from '../paths.js';
 import { flattenTransforms } from '../project/pipes.js';
 import { ConstantPool } from './constants.js';
 import { DtlCompiler, type DependencyOut } from './compile-dtl.js';
@@ -55,7 +56,6 @@ export interface BuildOutput {
 /** Special forms compiled inline; everything else must exist in the runtime's library. */
 const INLINE = new Set(['if', 'case', 'case-eq', 'and', 'or', 'not', 'coalesce-args', 'eq', 'neq', 'list', 'lookup-entity', 'literal', 'hops', 'apply', 'apply-hops']);
 
-const RUNTIME_DIST = fileURLToPath(new URL('../../../../runtime/dist/src/', import.meta.url));
 
 export async function buildProject(check: CheckResult, options: BuildOptions): Promise<BuildOutput> {
   const outDir = path.resolve(options.outDir);

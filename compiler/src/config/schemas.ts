@@ -7,7 +7,9 @@
  * {@link SchemaIssue} per real problem with a human readable message.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PRECOMPILED_VALIDATORS, SCHEMA_DIR as SCHEMA_DIR_PATH } from '../paths.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 
@@ -27,7 +29,7 @@ export interface SchemaIssue {
 }
 
 const SCHEMA_BASE = 'https://dtl-toolchain.local/schemas/';
-const SCHEMA_DIR = new URL('../../../schemas/', import.meta.url);
+const SCHEMA_DIR = pathToFileURL(SCHEMA_DIR_PATH + path.sep);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -98,7 +100,7 @@ export const ENTITY_SCHEMA_IDS: Readonly<Record<string, string>> = {
 };
 
 /** Where `npm run build` writes the validators compiled ahead of time (ajv standalone code). */
-export const PRECOMPILED = new URL('../../generated/schema-validators.js', import.meta.url);
+export const PRECOMPILED = pathToFileURL(PRECOMPILED_VALIDATORS);
 
 let precompiled: Record<string, ValidateFunction> | undefined;
 

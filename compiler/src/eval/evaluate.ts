@@ -3,8 +3,7 @@
  * entity, compiled exactly as `dtl build` compiles pipes and run on the same runtime library.
  * The conformance suite runs every documented example through this.
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as path from 'node:path';
+import { runtimeModuleUrl } from '../paths.js';
 import { HopsExecutor, sortInHopsOrder, type HopsData } from '@dtl/runtime/engine/hops';
 import { DISCARD, Filtered } from '@dtl/runtime/compiled/index';
 import type { PipeModule } from '@dtl/runtime/engine/compiled-pipe';
@@ -38,7 +37,7 @@ export type EvalResult =
   | { readonly ok: true; readonly value: Value; readonly emitted: Entity[] }
   | { readonly ok: false; readonly diagnostics: Diagnostic[]; readonly error?: string };
 
-const RUNTIME = pathToFileURL(path.join(fileURLToPath(new URL('../../../../runtime/dist/src/', import.meta.url)), 'compiled/index.js')).href;
+const RUNTIME = runtimeModuleUrl('compiled/index.js');
 
 export async function evaluateDtl(input: EvalInput): Promise<EvalResult> {
   // With namespaced identifiers an unqualified name would get the property namespace.

@@ -530,6 +530,20 @@ describe('parseJson', () => {
       assert.deepEqual(toPlain(res.root), { a: 1, b: [1, 2, 3], c: 3 });
     });
 
+    it("reports '[' used for '{' once rather than at every member", () => {
+      const text = '{"a": ["x": 1, "y": 2], "b": 3}';
+      const res = parse(text);
+      assert.deepEqual(res.problems.map((p) => [r(p.range), p.message]), [[find(text, ':', 1), "Expected ',' or ']' after array item"]]);
+      assert.deepEqual(toPlain(res.root), { a: ['x', 1, 'y', 2], b: 3 });
+    });
+
+    it('reports a stray closer inside a nested object without closing the outer containers', () => {
+      const text = '[{"a": {"b": 1]}, "c": 2}]';
+      const res = parse(text);
+      assert.deepEqual(res.problems.map((p) => [r(p.range), p.message]), [[find(text, ']'), "Unexpected ']' in an object"]]);
+      assert.deepEqual(toPlain(res.root), [{ a: { b: 1 }, c: 2 }]);
+    });
+
     it('deduplicates problems at the same offset', () => {
       // A missing value followed by a member with no comma: one problem at "b".
       const text = '{"a": "b": 1}';
