@@ -242,7 +242,7 @@ export class Dataset {
     const flagsChanged = metaJson !== this.committedMetaJson || this.populated !== this.committedPopulated;
     if (!dataChanged && changedIndexes.length === 0 && !flagsChanged) return;
     this.ensureDir();
-    const { state: logState } = this.log.prepareCommit();
+    const logState = this.log.prepareCommit();
     const idPlan = this.ids.planCommit();
     const ixPlans: Array<[IndexImpl, CommitPlan]> = [];
     const abort = (): void => {

@@ -64,7 +64,6 @@ export class VersionLog {
   private writeFd: number | undefined;
   private writeFile = '';
   private readonly dirty = new Set<string>();
-  private createdFiles = false;
 
   constructor(
     private readonly dir: string,
@@ -96,10 +95,6 @@ export class VersionLog {
 
   get committedSize(): number {
     return this.committed.count;
-  }
-
-  get committedBytes(): number {
-    return this.committed.bytes;
   }
 
   get hasPending(): boolean {
@@ -161,7 +156,6 @@ export class VersionLog {
       seg = { file: segmentName(last + 1), start: this.written };
       fs.writeFileSync(path.join(this.dir, seg.file), '', { flag: 'wx' });
       this.segments.push(seg);
-      this.createdFiles = true;
     }
     const fd = this.fdFor(seg.file);
     pwriteFully(fd, this.stage, 0, this.stageUsed, this.written - seg.start);
@@ -207,22 +201,21 @@ export class VersionLog {
   }
 
   /** Makes pending versions durable (but not yet committed); returns the state to commit. */
-  prepareCommit(): { state: LogState; createdFiles: boolean } {
+  prepareCommit(): LogState {
     this.flushStage();
     for (const f of this.dirty) {
       const fd = f === this.writeFile && this.writeFd !== undefined ? this.writeFd : undefined;
-      if (fd !== undefined) fs.fsyncSync(fd);
+      if (fd !== undefined) fs.fdatasyncSync(fd);
       else {
         const tmp = fs.openSync(path.join(this.dir, f), 'r+');
         try {
-          fs.fsyncSync(tmp);
+          fs.fdatasyncSync(tmp);
         } finally {
           fs.closeSync(tmp);
         }
       }
     }
     const n = this.count - this.committed.count;
-    let created = this.createdFiles;
     if (n > 0) {
       const buf = Buffer.allocUnsafe(n * RECORD);
       for (let i = 0; i < n; i++) {
@@ -230,23 +223,22 @@ export class VersionLog {
         buf.writeDoubleLE(this.pendMeta[i]!, i * RECORD + 8);
       }
       const file = path.join(this.dir, VERSIONS_FILE);
-      if (!fs.existsSync(file)) created = true;
       const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT);
       try {
         pwriteFully(fd, buf, 0, buf.length, this.committed.count * RECORD);
-        fs.fsyncSync(fd);
+        // Data and size are what a reader needs back; other metadata need not be durable.
+        fs.fdatasyncSync(fd);
       } finally {
         fs.closeSync(fd);
       }
     }
-    return { state: { count: this.count, bytes: this.bytes, segments: this.segments.map((s) => ({ ...s })) }, createdFiles: created };
+    return { count: this.count, bytes: this.bytes, segments: this.segments.map((s) => ({ ...s })) };
   }
 
   /** After the manifest recording `state` is durable. */
   applyCommit(state: LogState): void {
     this.committed = state;
     this.dirty.clear();
-    this.createdFiles = false;
   }
 
   /** Drops pending versions: files are cut back to the committed lengths. */
@@ -262,7 +254,6 @@ export class VersionLog {
     this.bytes = this.committed.bytes;
     this.written = this.committed.bytes;
     this.dirty.clear();
-    this.createdFiles = false;
   }
 
   close(): void {

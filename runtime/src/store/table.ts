@@ -179,7 +179,7 @@ export class TableWriter {
     footer.writeUInt32LE(this.bloom.length, 40);
     footer.writeUInt32LE(BLOOM_K, 44);
     pwriteFully(this.fd, footer, 0, FOOTER_SIZE, this.flushed);
-    fs.fsyncSync(this.fd);
+    fs.fdatasyncSync(this.fd);
     fs.closeSync(this.fd);
     return this.count;
   }
