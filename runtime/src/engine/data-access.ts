@@ -10,6 +10,7 @@ import type { Store } from '../store/index.js';
 import { valueKey } from '../values/compare.js';
 import type { Entity, Value } from '../values/types.js';
 import { sortInHopsOrder, type HopsData } from './hops.js';
+import type { WrittenVersions } from './written-cache.js';
 
 function keyList(v: Value): Value[] {
   if (v === null || v === undefined) return [];
@@ -22,7 +23,7 @@ export class DataAccess implements HopsData {
   bulk = false;
   private readonly memory = new Map<string, Map<string, Entity[]>>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store, private readonly written?: WrittenVersions) {}
 
   lookup(dataset: string, index: string, inner: (e: Entity) => Value, keys: readonly Value[]): readonly Entity[] {
     if (!this.store.exists(dataset)) return [];
@@ -54,7 +55,8 @@ export class DataAccess implements HopsData {
     let map = this.memory.get(mapKey);
     if (!map) {
       map = new Map();
-      for (const e of this.store.dataset(dataset).read(-1, { latestOnly: true, includeDeleted: false })) {
+      const ds = this.store.dataset(dataset);
+      for (const e of this.written?.read(ds, -1, true, false) ?? ds.read(-1, { latestOnly: true, includeDeleted: false })) {
         for (const k of keyList(inner(e))) {
           const vk = valueKey(k);
           const list = map.get(vk);

@@ -16,6 +16,7 @@ import { HopsExecutor } from './hops.js';
 import type { ManifestPipe, ManifestSystem } from './manifest.js';
 import { openSink, type Sink } from './sinks.js';
 import { openSource, type SourceState } from './sources.js';
+import type { WrittenVersions } from './written-cache.js';
 
 export interface PipeState extends SourceState {
   /** Hash of the pipe's manifest entry and module: a change resets the pipe. */
@@ -39,6 +40,7 @@ export interface RunResult {
 
 export interface RunnerEnv {
   readonly store: Store;
+  readonly written: WrittenVersions;
   readonly data: DataAccess;
   readonly dataDir: string;
   readonly projectRoot: string;
@@ -48,8 +50,10 @@ export interface RunnerEnv {
   readonly log: (msg: string) => void;
 }
 
-/** Output entities buffered before a write + commit. */
-const COMMIT_EVERY = 10_000;
+/** Output entities buffered before they are written to the sink. */
+const WRITE_EVERY = 10_000;
+/** A commit (fsync, index tables, state) at most this often, or at the end of the run. */
+const COMMIT_MS = 3_000;
 
 export class PipeRunner {
   readonly chain: TransformChain;
@@ -127,21 +131,24 @@ export class PipeRunner {
     const started = Date.now();
     if (!this.pumped) return { pipe: this.pipe.id, processed: 0, written: 0, tracked: 0, ms: 0, skipped: 'driven by HTTP requests' };
     const state = this.loadState();
-    const read = openSource(this.pipe.source, { store: this.env.store, projectRoot: this.env.projectRoot, systems: this.env.systems, pipeId: this.pipe.id }, state);
+    const read = openSource(this.pipe.source, { store: this.env.store, written: this.env.written, projectRoot: this.env.projectRoot, systems: this.env.systems, pipeId: this.pipe.id }, state);
     if (!read) return { pipe: this.pipe.id, processed: 0, written: 0, tracked: 0, ms: 0, skipped: 'no pumped source' };
     const trackingStart = this.trackingOffsets();
     const tracked = read.full ? new Set<string>() : this.trackedIds(state);
     this.env.data.bulk = read.full;
-    const sink: Sink = openSink(this.pipe.sink, { store: this.env.store, systems: this.env.systems, pipeId: this.pipe.id, dataDir: this.env.dataDir, log: this.env.log });
+    const sink: Sink = openSink(this.pipe.sink, { store: this.env.store, written: this.env.written, systems: this.env.systems, pipeId: this.pipe.id, dataDir: this.env.dataDir, log: this.env.log });
     await sink.begin(read.full);
     let processed = 0;
     let written = 0;
     let buffer: Entity[] = [];
     const seen = tracked.size > 0 ? new Set<string>() : undefined;
+    let lastCommit = Date.now();
     const flush = async (final: boolean): Promise<void> => {
       written += await sink.write(buffer);
       buffer = [];
+      if (!final && Date.now() - lastCommit < COMMIT_MS) return;
       await sink.commit();
+      lastCommit = Date.now();
       // Source progress may be saved mid-run; tracking offsets only at the end.
       if (!final) this.saveState({ ...read.progress(), configHash: this.configHash, tracking: state.tracking, runs: state.runs });
     };
@@ -150,7 +157,7 @@ export class PipeRunner {
         processed++;
         seen?.add(e['_id'] as string);
         for (const out of this.transform(e)) buffer.push(out);
-        if (buffer.length >= COMMIT_EVERY) await flush(false);
+        if (buffer.length >= WRITE_EVERY) await flush(false);
       }
       let trackedCount = 0;
       if (tracked.size > 0 && this.pipe.source.type === 'dataset') {
@@ -158,7 +165,7 @@ export class PipeRunner {
         for (const e of this.env.data.byIds(this.pipe.source.dataset!, ids)) {
           trackedCount++;
           for (const out of this.transform(e)) buffer.push(out);
-          if (buffer.length >= COMMIT_EVERY) await flush(false);
+          if (buffer.length >= WRITE_EVERY) await flush(false);
         }
       }
       await flush(true);

@@ -14,6 +14,7 @@ import type { Manifest } from './manifest.js';
 import type { PipeModule } from './compiled-pipe.js';
 import { PipeRunner, type RunResult } from './pipe-runner.js';
 import { DatasetSink, openSink } from './sinks.js';
+import { WrittenVersions } from './written-cache.js';
 
 export interface RuntimeOptions {
   readonly dataDir: string;
@@ -51,6 +52,7 @@ interface Sequence {
 export class ProjectRuntime {
   readonly store: Store;
   readonly data: DataAccess;
+  readonly written: WrittenVersions;
   readonly runners = new Map<string, PipeRunner>();
   readonly log: (msg: string) => void;
   private readonly sequences = new Map<string, Sequence>();
@@ -63,7 +65,8 @@ export class ProjectRuntime {
     this.log = options.log ?? (() => {});
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.store = Store.open(path.join(options.dataDir, 'datasets'));
-    this.data = new DataAccess(this.store);
+    this.written = new WrittenVersions();
+    this.data = new DataAccess(this.store, this.written);
     const systems = new Map(manifest.systems.map((s) => [s.id, s]));
     const secretsFile = path.join(options.projectRoot, 'secrets.json');
     const secrets = fs.existsSync(secretsFile) ? (JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as Record<string, string>) : {};
@@ -74,6 +77,7 @@ export class ProjectRuntime {
         p.id,
         new PipeRunner(p, mod, {
           store: this.store,
+          written: this.written,
           data: this.data,
           dataDir: options.dataDir,
           projectRoot: options.projectRoot,
@@ -136,7 +140,7 @@ export class ProjectRuntime {
     }
     return this.serial(async () => {
       const seq = this.checkSequence(pipeId, params);
-      const sink = openSink(runner.pipe.sink, { store: this.store, systems: new Map(this.manifest.systems.map((s) => [s.id, s])), pipeId, dataDir: this.options.dataDir, log: this.log });
+      const sink = openSink(runner.pipe.sink, { store: this.store, written: this.written, systems: new Map(this.manifest.systems.map((s) => [s.id, s])), pipeId, dataDir: this.options.dataDir, log: this.log });
       await sink.begin(false);
       const out: Entity[] = [];
       for (const e of entities) {

@@ -11,10 +11,12 @@ import { writeJson } from '../values/json.js';
 import { Typed, isDict, type Entity, type Value } from '../values/types.js';
 import { Decimal } from '../values/decimal.js';
 import { FILTERED_KEY } from './compiled-pipe.js';
+import type { WrittenVersions } from './written-cache.js';
 import type { ManifestSink, ManifestSystem } from './manifest.js';
 
 export interface SinkEnv {
   readonly store: Store;
+  readonly written?: WrittenVersions;
   readonly systems: ReadonlyMap<string, ManifestSystem>;
   readonly pipeId: string;
   readonly dataDir: string;
@@ -41,7 +43,7 @@ export class SinkError extends Error {}
 export function openSink(sink: ManifestSink, env: SinkEnv): Sink {
   switch (sink.type) {
     case 'dataset':
-      return new DatasetSink(env.store.dataset(sink.dataset!), sink.config.deletion_tracking !== false);
+      return new DatasetSink(env.store.dataset(sink.dataset!), sink.config.deletion_tracking !== false, env.written);
     case 'null':
     case 'http_endpoint':
       return new NullSink();
@@ -71,7 +73,13 @@ export class DatasetSink implements Sink {
   private full = false;
   private seen: Set<string> | undefined;
 
-  constructor(readonly dataset: Dataset, private readonly deletionTracking: boolean) {}
+  constructor(readonly dataset: Dataset, private readonly deletionTracking: boolean, private readonly written?: WrittenVersions) {}
+
+  private put(entities: Entity[]): number {
+    const r = this.dataset.write(entities);
+    this.written?.record(this.dataset, r.versions);
+    return r.written;
+  }
 
   async begin(full: boolean): Promise<void> {
     this.full = full;
@@ -80,7 +88,7 @@ export class DatasetSink implements Sink {
 
   async write(entities: readonly Entity[]): Promise<number> {
     if (this.seen) for (const e of entities) if (e[FILTERED_KEY] !== true) this.seen.add(e['_id'] as string);
-    return this.dataset.write(entities as Entity[]).written;
+    return this.put(entities as Entity[]);
   }
 
   async commit(): Promise<void> {
@@ -97,7 +105,7 @@ export class DatasetSink implements Sink {
         const latest = this.dataset.latest(id);
         if (latest) gone.push({ ...stripMeta(latest), _deleted: true });
       }
-      if (gone.length > 0) changes = this.dataset.write(gone).written;
+      if (gone.length > 0) changes = this.put(gone);
     }
     this.dataset.populated = true;
     this.dataset.commit();
@@ -107,6 +115,7 @@ export class DatasetSink implements Sink {
 
   abort(): void {
     this.dataset.rollback();
+    this.written?.rollback(this.dataset);
     this.seen = undefined;
   }
 }

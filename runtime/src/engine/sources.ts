@@ -15,6 +15,7 @@ import type { Dataset, Store } from '../store/index.js';
 import { parseJson, STORED } from '../values/json.js';
 import { isDict, setProp, type Dict, type Entity, type Value } from '../values/types.js';
 import { parseJsonValues } from './json-stream.js';
+import type { WrittenVersions } from './written-cache.js';
 import type { ManifestSource, ManifestSystem } from './manifest.js';
 
 export interface SourceState {
@@ -41,6 +42,7 @@ export interface SourceRead {
 
 export interface SourceEnv {
   readonly store: Store;
+  readonly written?: WrittenVersions;
   readonly projectRoot: string;
   readonly systems: ReadonlyMap<string, ManifestSystem>;
   readonly pipeId: string;
@@ -96,7 +98,8 @@ function datasetSource(src: ManifestSource, env: SourceEnv, state: SourceState):
     full: start < 0,
     entities: (async function* () {
       if (!ds) return;
-      for (const e of ds.read(start, { latestOnly })) {
+      const cached = env.written?.read(ds, start, latestOnly, true);
+      for (const e of cached ?? ds.read(start, { latestOnly })) {
         last = e['_updated'] as number;
         yield e;
       }

@@ -20,6 +20,8 @@ export class Decimal extends Typed {
   /** Always normalised: a number when |coef| ≤ 2^53 - 1, else a bigint. */
   readonly coef: Coef;
   readonly exp: number;
+  /** toString(), computed once: decimals are serialised on every write of an entity. */
+  private text: string | undefined;
 
   constructor(coef: Coef, exp: number) {
     super();
@@ -29,6 +31,26 @@ export class Decimal extends Typed {
 
   /** Parses decimal text (`73.50`, `-1E+3`, `.5`); undefined when it is not a finite decimal. */
   static parse(text: string): Decimal | undefined {
+    // Fast path for the everyday form (`22.10`, `-4.2`): safe coefficient, plain notation.
+    const dot = text.indexOf('.');
+    if (dot > 0 && text.length <= 16) {
+      const neg = text.charCodeAt(0) === 45;
+      const intStart = neg ? 1 : 0;
+      let ok = dot > intStart && dot < text.length - 1;
+      for (let i = intStart; ok && i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (i !== dot && (c < 48 || c > 57)) ok = false;
+      }
+      if (ok) {
+        const coef = Number(text.slice(0, dot) + text.slice(dot + 1));
+        const d = new Decimal(coef, -(text.length - dot - 1));
+        // The text is already Python's str() when it has no superfluous leading zero.
+        const lead = text.charCodeAt(intStart) === 48 && dot - intStart > 1;
+        const adjusted = d.exp + String(Math.abs(coef)).length - 1;
+        if (!lead && coef !== 0 && adjusted >= -6) d.text = text;
+        return d;
+      }
+    }
     const m = /^\s*([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);
     if (!m) return undefined;
     const intPart = m[2] ?? '';
@@ -84,6 +106,10 @@ export class Decimal extends Typed {
 
   /** Python's `str(Decimal)`: plain notation unless the exponent is positive or very small. */
   toString(): string {
+    return (this.text ??= this.format());
+  }
+
+  private format(): string {
     const neg = this.sign < 0;
     const digits = (neg ? absCoef(this.coef) : this.coef).toString();
     const exp = this.exp;

@@ -45,26 +45,51 @@ export class JsonSyntaxError extends Error {
  * too long to be exact, anywhere outside a string.
  */
 export function needsExactNumbers(text: string): boolean {
+  return markExactNumbers(text) !== undefined;
+}
+
+/**
+ * The text with every number that JSON.parse would not keep exactly (fractions, exponents,
+ * integers of 16 or more digits) turned into a marker string `"\u0000<number text>"`, or
+ * undefined when there is none. Strings are skipped with indexOf, so the scan touches little
+ * more than the numbers and the structure.
+ */
+function markExactNumbers(text: string): string | undefined {
   const n = text.length;
-  let run = 0;
+  let parts: string[] | undefined;
+  let copied = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) {
       let j = text.indexOf('"', i + 1);
       while (j > 0 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
-      if (j < 0) return false; // unterminated: let JSON.parse report it
+      if (j < 0) break; // unterminated: let JSON.parse report it
       i = j;
-      run = 0;
       continue;
     }
-    if (c >= 48 && c <= 57) {
-      if (++run >= 16) return true;
-      continue;
+    if (c !== 45 && (c < 48 || c > 57)) continue;
+    // A number token: find its end and whether it needs the exact treatment.
+    let j = i + 1;
+    let exact = false;
+    for (; j < n; j++) {
+      const d = text.charCodeAt(j);
+      if (d >= 48 && d <= 57) continue;
+      if (d === 46 || d === 101 || d === 69 || d === 43 || d === 45) {
+        exact = true;
+        continue;
+      }
+      break;
     }
-    run = 0;
-    if (c === 46 || c === 101 || c === 69) return true;
+    if (exact || j - i >= 16) {
+      (parts ??= []).push(text.slice(copied, i), '"\\u0000', text.slice(i, j), '"');
+      copied = j;
+    }
+    i = j - 1;
   }
-  return false;
+  if (parts === undefined) return undefined;
+  parts.push(text.slice(copied));
+  // join() gives a flat string; JSON.parse of a long concatenation chain would flatten it first.
+  return parts.join('');
 }
 
 function isEscaped(text: string, quote: number): boolean {
@@ -79,7 +104,8 @@ function isEscaped(text: string, quote: number): boolean {
 
 /** Parses one JSON text into a value, with transit decoding and the given number policy. */
 export function parseJson(text: string, policy: NumberPolicy = EXTERNAL): Value {
-  if (!needsExactNumbers(text)) {
+  const marked = markExactNumbers(text);
+  if (marked === undefined) {
     let v: Value;
     try {
       v = JSON.parse(text) as Value;
@@ -88,7 +114,47 @@ export function parseJson(text: string, policy: NumberPolicy = EXTERNAL): Value 
     }
     return text.includes('"~') ? decodeDeep(v) : v;
   }
-  return new ExactParser(text, policy).parseDocument();
+  // A NUL escape in the data itself would be mistaken for a marker: take the slow exact path.
+  if (text.includes('\\u0000')) return new ExactParser(text, policy).parseDocument();
+  let v: Value;
+  try {
+    v = JSON.parse(marked) as Value;
+  } catch {
+    // Report errors with positions in the original text.
+    return new ExactParser(text, policy).parseDocument();
+  }
+  return decodeMarked(v, policy);
+}
+
+/** Like decodeDeep, also turning number markers back into exact numbers. */
+function decodeMarked(v: Value, policy: NumberPolicy): Value {
+  if (typeof v === 'string') return decodeString(v, policy);
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]!;
+      if (typeof x === 'string') {
+        const c = x.charCodeAt(0);
+        if (c === 0 || c === 126) v[i] = decodeString(x, policy);
+      } else if (x !== null && typeof x === 'object') decodeMarked(x, policy);
+    }
+    return v;
+  }
+  const d = v as Dict;
+  for (const k in d) {
+    const x = d[k]!;
+    if (typeof x === 'string') {
+      const c = x.charCodeAt(0);
+      if (c === 0 || c === 126) d[k] = decodeString(x, policy);
+    } else if (x !== null && typeof x === 'object') decodeMarked(x, policy);
+  }
+  return d;
+}
+
+function decodeString(s: string, policy: NumberPolicy): Value {
+  const c = s.charCodeAt(0);
+  if (c === 0) return numberFromText(s.slice(1), policy);
+  return c === 126 ? decodeTransitString(s) : s;
 }
 
 function syntaxErrorOffset(e: unknown): number {

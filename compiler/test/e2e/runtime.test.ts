@@ -1,0 +1,270 @@
+/**
+ * The runtime's sources, sinks, DTL control flow and dependency tracking, on real projects
+ * compiled and run in this process.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { ProjectRuntime } from '@dtl/runtime/engine/project';
+import type { Entity } from '@dtl/runtime/values/types';
+import { writeJson } from '@dtl/runtime/values/json';
+import { buildProject } from '../../src/codegen/build.js';
+import { checkProject } from '../../src/check/check-project.js';
+import { importBuild } from '../../src/cli/project-commands.js';
+import { loadProject } from '../../src/project/load.js';
+import { tempDir, writeProject } from '../helpers.js';
+
+interface Running {
+  rt: ProjectRuntime;
+  dir: string;
+  data: string;
+  /** Latest non-deleted entities as plain JSON (transit encoded), without volatile metadata. */
+  dataset(id: string, opts?: { deleted?: boolean }): Record<string, unknown>[];
+  close(): void;
+}
+
+async function start(files: Record<string, unknown>, dir = writeProject(files), data = path.join(tempDir(), 'data')): Promise<Running> {
+  const project = loadProject(dir);
+  const check = checkProject(project);
+  const errors = check.diagnostics.filter((d) => d.severity === 'error');
+  assert.deepEqual(errors.map((d) => d.message), []);
+  const out = await buildProject(check, { outDir: path.join(dir, 'build-' + Math.random().toString(36).slice(2)), bundle: false, toolVersion: 'test' });
+  assert.ok(out.ok, JSON.stringify(out.diagnostics.map((d) => d.message)));
+  const { manifest, modules } = await importBuild(out);
+  const rt = new ProjectRuntime(manifest, modules, { dataDir: data, projectRoot: dir });
+  return {
+    rt,
+    dir,
+    data,
+    dataset(id, opts = {}) {
+      if (!rt.store.exists(id)) return [];
+      return [...rt.store.dataset(id).read(-1, { latestOnly: true, includeDeleted: opts.deleted ?? false })].map((e) => {
+        const o = JSON.parse(writeJson(e)) as Record<string, unknown>;
+        delete o._ts;
+        delete o._hash;
+        return o;
+      });
+    },
+    close: () => rt.close(),
+  };
+}
+
+const ids = (list: Record<string, unknown>[]): unknown[] => list.map((e) => e._id);
+
+describe('runtime: sources, sinks and DTL semantics', function () {
+  this.timeout(60_000);
+
+  it('embedded source: every run is a full run, removed entities are deleted', async () => {
+    const conf = (entities: unknown[]): unknown => [{ _id: 'things', type: 'pipe', source: { type: 'embedded', entities } }];
+    const dir = writeProject({ 'sesam.conf.json': conf([{ _id: 'a', n: 1 }, { _id: 'b', n: 2 }]) });
+    const data = path.join(tempDir(), 'data');
+    let r = await start({}, dir, data);
+    await r.rt.runOnce();
+    assert.deepEqual(ids(r.dataset('things')), ['a', 'b']);
+    r.close();
+    fs.writeFileSync(path.join(dir, 'sesam.conf.json'), JSON.stringify(conf([{ _id: 'a', n: 1 }])));
+    r = await start({}, dir, data);
+    await r.rt.runOnce();
+    assert.deepEqual(ids(r.dataset('things')), ['a']);
+    const b = r.dataset('things', { deleted: true }).find((e) => e._id === 'b')!;
+    assert.equal(b._deleted, true);
+    r.close();
+  });
+
+  it('csv source over a local file through a system:url', async () => {
+    const r = await start({
+      'data/people.csv': 'id;name;age\n1;Ann;30\n2;Bob;\n',
+      'sesam.conf.json': [
+        { _id: 'files', type: 'system:url', base_url: 'data/' },
+        { _id: 'people', type: 'pipe', source: { type: 'csv', system: 'files', url: 'people.csv', primary_key: 'id', delimiter: ';' } },
+      ],
+    });
+    await r.rt.runOnce();
+    assert.deepEqual(r.dataset('people').map((e) => [e._id, e.name, e.age]), [['1', 'Ann', '30'], ['2', 'Bob', undefined]]);
+    r.close();
+  });
+
+  it('json source over http(s) through a system:url', async () => {
+    const server = http.createServer((req, res) => {
+      assert.equal(req.url, '/api/things');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('[{"_id": "x", "price": 12.50}]');
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const r = await start({
+        'sesam.conf.json': [
+          { _id: 'remote', type: 'system:url', url_pattern: `http://127.0.0.1:${port}/api/%s` },
+          { _id: 'things', type: 'pipe', source: { type: 'json', system: 'remote', url: 'things' } },
+        ],
+      });
+      await r.rt.runOnce();
+      assert.deepEqual(r.dataset('things').map((e) => [e._id, e.price]), [['x', '~f12.50']]);
+      r.close();
+    } finally {
+      server.close();
+    }
+  });
+
+  it('json source with supports_since reads a growing JSON-lines file incrementally, and a rewritten one in full', async () => {
+    const dir = writeProject({
+      'feed.jsonl': '{"_id": "a", "v": 1}\n{"_id": "b", "v": 1}\n',
+      'sesam.conf.json': [
+        { _id: 'files', type: 'system:url', base_url: './' },
+        { _id: 'feed', type: 'pipe', source: { type: 'json', system: 'files', url: 'feed.jsonl', supports_since: true } },
+      ],
+    });
+    const r = await start({}, dir);
+    let s = await r.rt.runOnce();
+    assert.equal(s.runs[0]!.processed, 2);
+    fs.appendFileSync(path.join(dir, 'feed.jsonl'), '{"_id": "a", "v": 2}\n');
+    s = await r.rt.runOnce();
+    assert.equal(s.runs[0]!.processed, 1, 'only the appended line is read');
+    assert.deepEqual(r.dataset('feed').map((e) => [e._id, e.v]), [['b', 1], ['a', 2]]);
+    // A rewritten file (different bytes before the offset) is read from the start, and what is gone is deleted.
+    fs.writeFileSync(path.join(dir, 'feed.jsonl'), '{"_id": "c", "v": 9}\n{"_id": "d", "v": 9}\n{"_id": "e", "v": 9}\n');
+    s = await r.rt.runOnce();
+    assert.equal(s.runs[0]!.processed, 3);
+    assert.deepEqual(ids(r.dataset('feed')).sort(), ['c', 'd', 'e']);
+    r.close();
+  });
+
+  it('union_datasets prefixes ids; merge_datasets merges by id', async () => {
+    const r = await start({
+      'sesam.conf.json': [
+        { _id: 'a', type: 'pipe', source: { type: 'embedded', entities: [{ _id: '1', from: 'a' }] } },
+        { _id: 'b', type: 'pipe', source: { type: 'embedded', entities: [{ _id: '1', from: 'b' }, { _id: '2', from: 'b' }] } },
+        { _id: 'u', type: 'pipe', source: { type: 'union_datasets', datasets: ['a', 'b'] } },
+        { _id: 'm', type: 'pipe', source: { type: 'merge_datasets', datasets: ['a', 'b'] } },
+      ],
+    });
+    await r.rt.runOnce();
+    assert.deepEqual(r.dataset('u').map((e) => [e._id, e.from]), [['a:1', 'a'], ['b:1', 'b'], ['b:2', 'b']]);
+    assert.deepEqual(r.dataset('m').map((e) => [e._id, e.from]).sort(), [['1', 'b'], ['2', 'b']]);
+    r.close();
+  });
+
+  it('filter deletes what passed before; discard leaves it; create emits more entities', async () => {
+    const dir = writeProject({
+      'sesam.conf.json': [
+        { _id: 'src', type: 'pipe', source: { type: 'http_endpoint' } },
+        { _id: 'filtered', type: 'pipe', source: { type: 'dataset', dataset: 'src' }, transform: { type: 'dtl', rules: { default: [['copy', '*'], ['filter', ['gt', '_S.n', 1]]] } } },
+        { _id: 'discarded', type: 'pipe', source: { type: 'dataset', dataset: 'src' }, transform: { type: 'dtl', rules: { default: [['copy', '*'], ['discard', ['gt', '_S.n', 1]]] } } },
+        {
+          _id: 'created',
+          type: 'pipe',
+          source: { type: 'dataset', dataset: 'src' },
+          transform: { type: 'dtl', rules: { default: [['copy', '_id'], ['create', ['apply', 'child', '_S.kids']]], child: [['add', '_id', ['concat', '_P._S._id', '-', '_S.']]] } },
+        },
+      ],
+    });
+    const r = await start({}, dir);
+    await r.rt.receive('src', [{ _id: 'x', n: 5, kids: ['k1', 'k2'] }], { isFull: false, isFirst: false, isLast: false });
+    await r.rt.runOnce();
+    assert.deepEqual(ids(r.dataset('filtered')), ['x']);
+    assert.deepEqual(ids(r.dataset('discarded')), ['x']);
+    assert.deepEqual(ids(r.dataset('created')), ['x', 'x-k1', 'x-k2']);
+    await r.rt.receive('src', [{ _id: 'x', n: 0, kids: ['k1'] }], { isFull: false, isFirst: false, isLast: false });
+    await r.rt.runOnce();
+    assert.deepEqual(ids(r.dataset('filtered')), [], 'filter turned into a delete');
+    assert.equal(r.dataset('filtered', { deleted: true })[0]!._deleted, true);
+    assert.deepEqual(ids(r.dataset('discarded')), ['x'], 'discard does not delete');
+    r.close();
+  });
+
+  it('fail! stops the run with the message and does not advance the pipe', async () => {
+    const r = await start({
+      'sesam.conf.json': [
+        { _id: 'src', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'bad', ok: false }] } },
+        { _id: 'strict', type: 'pipe', source: { type: 'dataset', dataset: 'src' }, transform: { type: 'dtl', rules: { default: [['copy', '*'], ['if', ['not', '_S.ok'], ['fail!', 'Entity is not ok']]] } } },
+      ],
+    });
+    await assert.rejects(r.rt.runOnce(), /Pipe 'strict' stopped by fail! on entity "bad": Entity is not ok/);
+    assert.deepEqual(r.dataset('strict'), []);
+    await assert.rejects(r.rt.runOnce(), /Entity is not ok/, 'the next run retries the same entity');
+    r.close();
+  });
+
+  it('a target without a string _id fails id_required with the source id in the message', async () => {
+    const r = await start({
+      'sesam.conf.json': [
+        { _id: 'src', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 's1' }] } },
+        { _id: 'noid', type: 'pipe', source: { type: 'dataset', dataset: 'src' }, transform: { type: 'dtl', rules: { default: [['add', '_id', 42]] } } },
+      ],
+    });
+    await assert.rejects(r.rt.runOnce(), /Pipe 'noid': the target entity made from source entity "s1" has no string _id/);
+    r.close();
+  });
+
+  it('namespaced identifiers: added before the first transform, removed after the last', async () => {
+    const r = await start({
+      'sesam.conf.json': [
+        { _id: 'node', type: 'metadata', namespaced_identifiers: true },
+        { _id: 'crm', type: 'pipe', source: { type: 'embedded', entities: [{ _id: '1', name: 'Ann' }] } },
+        { _id: 'out', type: 'pipe', source: { type: 'dataset', dataset: 'crm' }, transform: { type: 'dtl', rules: { default: [['copy', '_id'], ['add', 'name', ['upper', '_S.name']]] } }, remove_namespaces: true },
+      ],
+    });
+    await r.rt.runOnce();
+    assert.deepEqual(r.dataset('crm').map((e) => [e._id, e['crm:name']]), [['crm:1', 'Ann']]);
+    assert.deepEqual(r.dataset('out').map((e) => [e._id, e.name]), [['1', 'ANN']]);
+    r.close();
+  });
+
+  it('dependency tracking follows apply-hops chains two datasets deep', async () => {
+    // customer → orders (by customer_id) → products (by ean): a product rename reaches the customer.
+    const r = await start({
+      'sesam.conf.json': [
+        { _id: 'customers', type: 'pipe', source: { type: 'http_endpoint' } },
+        { _id: 'orders', type: 'pipe', source: { type: 'http_endpoint' } },
+        { _id: 'products', type: 'pipe', source: { type: 'http_endpoint' } },
+        {
+          _id: 'report',
+          type: 'pipe',
+          source: { type: 'dataset', dataset: 'customers' },
+          transform: {
+            type: 'dtl',
+            rules: {
+              default: [['copy', '_id'], ['add', 'lines', ['apply-hops', 'line', { datasets: ['orders o'], where: ['eq', '_S._id', 'o.customer_id'] }]]],
+              line: [['add', 'product', ['hops', { datasets: ['products p'], where: ['eq', '_S.ean', 'p.ean'], return: 'p.name' }]]],
+            },
+          },
+        },
+      ],
+    });
+    const push = (pipe: string, entities: Entity[]): Promise<unknown> => r.rt.receive(pipe, entities, { isFull: false, isFirst: false, isLast: false });
+    await push('customers', [{ _id: 'c1' }, { _id: 'c2' }]);
+    await push('orders', [{ _id: 'o1', customer_id: 'c1', ean: 'e1' }, { _id: 'o2', customer_id: 'c2', ean: 'e2' }]);
+    await push('products', [{ _id: 'p1', ean: 'e1', name: 'Apple' }, { _id: 'p2', ean: 'e2', name: 'Pear' }]);
+    await r.rt.runOnce();
+    assert.deepEqual(r.dataset('report').map((e) => [e._id, e.lines]), [['c1', [{ product: ['Apple'] }]], ['c2', [{ product: ['Pear'] }]]]);
+    const manifestDeps = r.rt.manifest.pipes.find((p) => p.id === 'report')!.dependencies;
+    assert.deepEqual(manifestDeps.map((d) => [d.dataset, d.path]), [['orders', ['customers']], ['products', ['orders', 'customers']]]);
+    await push('products', [{ _id: 'p1', ean: 'e1', name: 'Green apple' }]);
+    const s = await r.rt.runOnce();
+    const run = s.runs.find((x) => x.pipe === 'report')!;
+    assert.equal(run.tracked, 1, 'only c1 is reprocessed');
+    assert.deepEqual(r.dataset('report').map((e) => [e._id, e.lines]), [['c2', [{ product: ['Pear'] }]], ['c1', [{ product: ['Green apple'] }]]]);
+    // Moving an order to another customer reprocesses both (old and new join keys).
+    await push('orders', [{ _id: 'o1', customer_id: 'c2', ean: 'e1' }]);
+    const s2 = await r.rt.runOnce();
+    assert.equal(s2.runs.find((x) => x.pipe === 'report')!.tracked, 2);
+    const byId = Object.fromEntries(r.dataset('report').map((e) => [e._id, e.lines]));
+    assert.deepEqual(byId, { c1: [], c2: [{ product: ['Green apple'] }, { product: ['Pear'] }] }); // hops order: by CRC-32 of the order ids
+    r.close();
+  });
+
+  it('the scheduler runs pipes on their interval and stops cleanly', async () => {
+    const r = await start({
+      'sesam.conf.json': [{ _id: 'tick', type: 'pipe', source: { type: 'embedded', entities: [{ _id: '1' }] }, pump: { schedule_interval: 0.2 } }],
+    });
+    r.rt.startScheduler();
+    await new Promise((ok) => setTimeout(ok, 1200));
+    await r.rt.stop();
+    const state = JSON.parse(fs.readFileSync(path.join(r.data, 'pipes', 'tick.json'), 'utf8')) as { runs: number };
+    assert.ok(state.runs >= 2, `ran ${state.runs} times`);
+    assert.deepEqual(ids(r.dataset('tick')), ['1']);
+    r.close();
+  });
+});
