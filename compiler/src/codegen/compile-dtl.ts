@@ -18,6 +18,9 @@ import type { CatalogEntry } from '../dtl/catalog/types.js';
 import type { BoundArg, DtlProgram, Expr, HopsJoin, HopsSpec, Rule, Stmt } from '../dtl/ir.js';
 import type { JsonArray } from '../syntax/tree.js';
 import { ConstantPool } from './constants.js';
+import { implementationOf } from '@dtl/runtime/functions/index';
+import type { FnContext } from '@dtl/runtime/functions/types';
+import type { Value } from '@dtl/runtime/values/types';
 
 export interface CompileOptions {
   /** Prefix for generated names (one per DTL transform in the chain). */
@@ -25,6 +28,8 @@ export interface CompileOptions {
   readonly namespaced: boolean;
   /** The pipe's source dataset when its source is a `dataset` source (dependency tracking). */
   readonly sourceDataset: string | undefined;
+  /** Evaluate calls with constant arguments at compile time (default true). */
+  readonly fold?: boolean;
 }
 
 /** How to get from a set of entities back to the pipe's source entities. */
@@ -67,6 +72,8 @@ export class DtlCompiler {
   private readonly body: string[] = [];
   private readonly ruleFns = new Map<string, string>();
   private readonly usesR: boolean;
+  /** Some rule applies `default` to arbitrary values, so its `_S` is not always an entity. */
+  private readonly defaultApplied: boolean;
   readonly dependencies: DependencyOut[] = [];
   /** Joins whose inversion is impossible (the outer side is not an expression over _S). */
   readonly untracked: JsonArray[] = [];
@@ -83,6 +90,7 @@ export class DtlCompiler {
     let i = 0;
     for (const name of program.rules.keys()) this.ruleFns.set(name, `${opts.prefix}r${i++}`);
     this.usesR = programUses(program, 'R');
+    this.defaultApplied = [...program.rules.values()].some((r) => calleesOf(r).includes('default'));
     this.computeParentNeeds();
   }
 
@@ -270,8 +278,16 @@ export class DtlCompiler {
       case 'lit':
       case 'dict':
         return this.consts.ref(e.value);
-      case 'var':
-        return this.path(this.varRoot(e.name, ctx), e.steps);
+      case 'var': {
+        const root = this.varRoot(e.name, ctx);
+        // The target being built is always a dict, and so is the default rule's source entity:
+        // their first step is a plain property read (`?? null`: a missing key reads as null).
+        const dictRoot = !this.opts.namespaced && !ctx.hops && (e.name === 'T' || (e.name === 'S' && ctx.rule === 'default' && !this.defaultApplied));
+        if (dictRoot && e.steps.length > 0 && isPlainKey(e.steps[0]!)) {
+          return this.path(`(${root}[${JSON.stringify(e.steps[0])}] ?? null)`, e.steps.slice(1));
+        }
+        return this.path(root, e.steps);
+      }
       case 'alias':
         this.note('r');
         return this.path(`r[${JSON.stringify(e.alias)}]`, e.steps);
@@ -367,6 +383,8 @@ export class DtlCompiler {
   }
 
   private call(entry: CatalogEntry, args: BoundArg[], ctx: Ctx): string {
+    const folded = this.opts.fold === false ? undefined : foldConstant(entry, args);
+    if (folded !== undefined) return this.consts.ref(folded);
     const x = (i: number): string => this.expr(args[i]!.expr!, ctx);
     switch (entry.name) {
       case 'if':
@@ -653,6 +671,55 @@ function programUses(p: DtlProgram, v: 'R' | 'P'): boolean {
   };
   for (const r of p.rules.values()) for (const s of r.body) s.args.forEach(visitArg);
   return found;
+}
+
+/** Categories whose functions depend only on their arguments (not on the pipe or the clock). */
+const FOLDABLE = new Set(['Strings', 'Math', 'Numbers', 'Lists', 'Sets', 'Booleans', 'Boolean logic', 'Comparisons', 'Nulls', 'JSON', 'Bytes', 'URIs', 'UUIDs', 'Date and time']);
+
+const FOLD_CONTEXT: FnContext = {
+  pipeId: '',
+  namespaced: false,
+  identityNamespace: '',
+  propertyNamespace: '',
+  namespaceMap: {},
+  now: () => {
+    throw new Error('not constant');
+  },
+  lookupEntity: () => null,
+  previousSource: () => undefined,
+  completeness: () => null,
+  secret: () => undefined,
+};
+
+/** Evaluates a call whose arguments are all constants at compile time, when that is safe. */
+function foldConstant(entry: CatalogEntry, args: BoundArg[]): Value | undefined {
+  if (entry.nondeterministic || !FOLDABLE.has(entry.category) || entry.signatures.length > 1) return undefined;
+  if (!args.every((a) => a.expr !== undefined && (a.expr.k === 'lit' || a.expr.k === 'dict') && a.param.type !== 'function' && a.param.type !== 'default')) return undefined;
+  if (entry.name === 'list') return args.map((a) => (a.expr as { value: Value }).value);
+  const impl = implementationOf(entry.name);
+  if (!impl) return undefined;
+  const bound = bindArguments(entry, args.length);
+  if (!bound) return undefined;
+  const slots: (Value | undefined)[] = [];
+  bound.signature.params.forEach((p, pi) => {
+    const mine = bound.args.filter((b) => b.paramIndex === pi);
+    if (mine.length === 0) {
+      if (!p.repeat) slots.push(undefined);
+      return;
+    }
+    for (const b of mine) slots.push((args[b.index]!.expr as { value: Value }).value);
+  });
+  try {
+    const r = (impl as (cx: FnContext, ...a: (Value | undefined)[]) => Value)(FOLD_CONTEXT, ...slots);
+    return r === undefined ? undefined : r;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keys whose plain property read cannot hit Object.prototype. */
+function isPlainKey(k: string): boolean {
+  return !(k in Object.prototype) && k !== '__proto__';
 }
 
 /** Literal property names without wildcards (`"items"`, `["a", "b"]`), or undefined. */

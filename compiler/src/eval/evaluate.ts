@@ -31,6 +31,8 @@ export interface EvalInput {
   readonly env?: { readonly namespaced_identifiers?: boolean; readonly pipe?: string; readonly namespaces?: { identity?: string; property?: string } };
   /** Fixed clock for `now` (nanoseconds since the epoch). */
   readonly nowNs?: bigint;
+  /** Fold constant calls at compile time (default true); off runs every call in the runtime. */
+  readonly fold?: boolean;
 }
 
 export type EvalResult =
@@ -53,7 +55,7 @@ export async function evaluateDtl(input: EvalInput): Promise<EvalResult> {
   const pipeId = env.pipe ?? 'eval';
   const namespaced = env.namespaced_identifiers === true;
   const consts = new ConstantPool();
-  const compiler = new DtlCompiler(el.program, { prefix: 't0_', namespaced, sourceDataset: undefined }, consts);
+  const compiler = new DtlCompiler(el.program, { prefix: 't0_', namespaced, sourceDataset: undefined, fold: input.fold }, consts);
   const out = compiler.compile();
   const code = renderModule({ header: '// dtl eval', id: pipeId, runtimeImport: RUNTIME, declarations: consts.declarations, rules: [out.declarations], transforms: [out.transform], dependencies: [] });
   const mod = (await import('data:text/javascript;charset=utf-8,' + encodeURIComponent(code))) as PipeModule;
