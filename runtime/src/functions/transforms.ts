@@ -168,6 +168,12 @@ export function merge(T: Dict, values: Value, union: boolean): void {
   else if (Array.isArray(values)) for (const v of values) if (isDict(v)) mergeOne(T, v, union);
 }
 
+/**
+ * make-ni: string values of FROM become NIs in NAMESPACE, written to TO (default FROM-ni).
+ * With namespaces on, the written property keeps the namespace of the property it was read
+ * from (docs: `["make-ni", "soccer", "x:referee", "ref"]` writes `x:ref`); a qualified TO
+ * collects every value into that one property.
+ */
 export function makeNi(cx: FnContext, S: Value, T: Dict, namespace: Value, from: Value, to: Value | undefined): void {
   if (!isDict(S) || typeof namespace !== 'string' || typeof from !== 'string') return;
   const convert = (v: Value): Value | undefined => {
@@ -177,25 +183,34 @@ export function makeNi(cx: FnContext, S: Value, T: Dict, namespace: Value, from:
     const out = nis.map((t) => new NI(t));
     return Array.isArray(v) ? out : out[0]!;
   };
-  const target = typeof to === 'string' ? to : `${from}-ni`;
-  if (!cx.namespaced || from.includes(':')) {
-    const v = S[from];
+  const toText = typeof to === 'string' ? to : undefined;
+  if (!cx.namespaced) {
+    const v = Object.prototype.hasOwnProperty.call(S, from) ? S[from] : undefined;
     if (v === undefined) return;
     const r = convert(v);
-    if (r !== undefined) setProp(T, writeName(cx, target), r);
+    if (r !== undefined) setProp(T, toText ?? `${from}-ni`, r);
     return;
   }
-  const qualifiedTarget = typeof to === 'string' && to.includes(':') && !to.startsWith(':');
-  const collected: Value[] = [];
-  for (const k in S) {
-    const [ns, id] = splitName(k);
-    if (id !== from) continue;
-    const r = convert(S[k]!);
-    if (r === undefined) continue;
-    if (qualifiedTarget) collected.push(...(Array.isArray(r) ? r : [r]));
-    else setProp(T, ns ? `${ns}:${target}` : writeName(cx, target), r);
+  const qualifiedTo = toText !== undefined && toText.includes(':') && !toText.startsWith(':');
+  const sources: [string, Value][] = [];
+  if (from.includes(':')) {
+    if (Object.prototype.hasOwnProperty.call(S, from)) sources.push([from, S[from]!]);
+  } else {
+    for (const k in S) if (splitName(k)[1] === from) sources.push([k, S[k]!]);
   }
-  if (qualifiedTarget && collected.length > 0) setProp(T, to as string, collected.length === 1 ? collected[0]! : collected);
+  const collected: Value[] = [];
+  for (const [k, v] of sources) {
+    const r = convert(v);
+    if (r === undefined) continue;
+    if (qualifiedTo) {
+      collected.push(...(Array.isArray(r) ? r : [r]));
+      continue;
+    }
+    const [ns, id] = splitName(k);
+    const targetId = toText ?? `${id}-ni`;
+    setProp(T, ns ? `${ns}:${targetId}` : targetId, r);
+  }
+  if (qualifiedTo && collected.length > 0) setProp(T, toText!, collected.length === 1 ? collected[0]! : collected);
 }
 
 export function createChild(T: Dict, values: Value): void {
