@@ -18,6 +18,7 @@ Commands:
   dataset ID              print a dataset's entities as JSON
   push PIPE FILE [PATH]   send entities to an http_endpoint pipe without a server
   start [PATH]            build, run until quiescent and print every dataset (the tutorial demo)
+  eval EXPR               evaluate a DTL expression against an entity
 
 Options:
   -h, --help              help (also: dtl <command> --help)
@@ -35,6 +36,7 @@ const COMMANDS: Record<string, { run: () => Promise<Command>; help?: string }> =
   dataset: { run: async () => (await import('./project-commands.js')).runDataset },
   push: { run: async () => (await import('./project-commands.js')).runPush },
   test: { run: async () => (await import('./test-command.js')).runTest },
+  eval: { run: async () => (await import('./eval-command.js')).runEval },
 };
 
 export function registerCommand(name: string, run: () => Promise<Command>): void {

@@ -149,3 +149,19 @@ describe('dtl check (CLI)', function () {
     assert.match(dtl(['--help']).stdout, /check \[PATH\]/);
   });
 });
+
+describe('dtl eval (CLI)', function () {
+  this.timeout(30_000);
+  it('evaluates an expression against a source entity, exactly', () => {
+    const r = dtl(['eval', '["concat", "_S.first", " ", ["upper", "_S.last"]]', '--source', '{"_id": "1", "first": "Ann", "last": "Lee"}']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout), 'Ann LEE');
+    const sum = dtl(['eval', '["sum", ["list", "~f73.50", "~f10.40"]]']);
+    assert.equal(JSON.parse(sum.stdout), '~f83.90');
+  });
+  it('reports DTL errors with exit 1', () => {
+    const r = dtl(['eval', '["concatt", "a"]']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Unknown function 'concatt'\. Did you mean 'concat'\? \[dtl-unknown-function\]/);
+  });
+});
