@@ -153,9 +153,11 @@ async function pipeOutput(rt: ProjectRuntime, spec: TestSpec): Promise<Entity[]>
   const out: Entity[] = [];
   if (!read) return out;
   const raw = spec.stage === 'source' || spec.stage === 'before-transform' || spec.stage === 'before-transforms';
-  for await (const e of read.entities) {
-    if (raw) out.push(e);
-    else for (const t of runner.transform(e)) if (t['_filtered'] !== true) out.push(t);
+  for await (const chunk of read.entities) {
+    for (const e of chunk) {
+      if (raw) out.push(e);
+      else for (const t of runner.transform(e)) if (t['_filtered'] !== true) out.push(t);
+    }
   }
   return out;
 }

@@ -183,10 +183,12 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     const state = { since: since >= 0 && runner.pipe.source.dataset ? { [runner.pipe.source.dataset]: since } : {} };
     const read = openSource(runner.pipe.source, { store: rt.store, projectRoot: rt.options.projectRoot, systems: new Map(rt.manifest.systems.map((s) => [s.id, s])), pipeId: id }, state);
     if (read) {
-      for await (const e of read.entities) {
-        if (transformed) out.push(...runner.transform(e));
-        else out.push(e);
-        if (out.length >= limit) break;
+      outer: for await (const chunk of read.entities) {
+        for (const e of chunk) {
+          if (transformed) out.push(...runner.transform(e));
+          else out.push(e);
+          if (out.length >= limit) break outer;
+        }
       }
     }
     return sendEntities(res, out.slice(0, limit));
@@ -229,7 +231,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     runner.chain.instance.setRequestParams(params);
     const out: Entity[] = [];
     const read = openSource(runner.pipe.source, { store: rt.store, projectRoot: rt.options.projectRoot, systems: new Map(rt.manifest.systems.map((s) => [s.id, s])), pipeId: id }, { since: {} });
-    if (read) for await (const e of read.entities) for (const t of runner.transform(e)) if (t['_filtered'] !== true) out.push(t);
+    if (read) for await (const chunk of read.entities) for (const e of chunk) for (const t of runner.transform(e)) if (t['_filtered'] !== true) out.push(t);
     if (action === 'csv' && kind === 'csv_endpoint') {
       const text = renderCsv(out, runner.pipe.sink.config);
       res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });

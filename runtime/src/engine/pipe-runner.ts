@@ -153,10 +153,12 @@ export class PipeRunner {
       if (!final) this.saveState({ ...read.progress(), configHash: this.configHash, tracking: state.tracking, runs: state.runs });
     };
     try {
-      for await (const e of read.entities) {
-        processed++;
-        seen?.add(e['_id'] as string);
-        for (const out of this.transform(e)) buffer.push(out);
+      for await (const chunk of read.entities) {
+        for (const e of chunk) {
+          processed++;
+          seen?.add(e['_id'] as string);
+          for (const out of this.transform(e)) buffer.push(out);
+        }
         if (buffer.length >= WRITE_EVERY) await flush(false);
       }
       let trackedCount = 0;

@@ -32,8 +32,8 @@ export interface SourceState {
 export interface SourceRead {
   /** Reads everything the source has (not a continuation). */
   readonly full: boolean;
-  /** The entities, in order. */
-  readonly entities: AsyncIterable<Entity>;
+  /** The entities, in order, in chunks (an async step per entity would cost more than a transform). */
+  readonly entities: AsyncIterable<Entity[]>;
   /** The state to commit after everything read so far has reached the sink. */
   progress(): SourceState;
   /** True when the read was skipped because nothing changed (no deletion tracking then). */
@@ -57,7 +57,7 @@ export function openSource(src: ManifestSource, env: SourceEnv, state: SourceSta
     case 'embedded':
       return onceSource(state, async function* () {
         const v = parseJson(src.embedded ?? '[]', STORED);
-        for (const e of Array.isArray(v) ? v : [v]) yield checkEntity(e, env.pipeId, 'embedded source');
+        yield (Array.isArray(v) ? v : [v]).map((e) => checkEntity(e, env.pipeId, 'embedded source'));
       });
     case 'empty':
       return onceSource(state, async function* () {});
@@ -82,7 +82,22 @@ function checkEntity(v: Value, pipeId: string, where: string): Entity {
   return v;
 }
 
-function onceSource(state: SourceState, gen: () => AsyncGenerator<Entity>): SourceRead {
+/** Chunks of entities from a plain iterator. */
+export function* chunks<T>(items: Iterable<T>, size = CHUNK): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const x of items) {
+    chunk.push(x);
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+const CHUNK = 2000;
+
+function onceSource(state: SourceState, gen: () => AsyncGenerator<Entity[]>): SourceRead {
   return { full: true, entities: gen(), progress: () => ({ ...state }) };
 }
 
@@ -99,9 +114,9 @@ function datasetSource(src: ManifestSource, env: SourceEnv, state: SourceState):
     entities: (async function* () {
       if (!ds) return;
       const cached = env.written?.read(ds, start, latestOnly, true);
-      for (const e of cached ?? ds.read(start, { latestOnly })) {
-        last = e['_updated'] as number;
-        yield e;
+      for (const chunk of chunks(cached ?? ds.read(start, { latestOnly }))) {
+        last = chunk[chunk.length - 1]!['_updated'] as number;
+        yield chunk;
       }
     })(),
     progress: () => ({ ...state, since: { ...state.since, [id]: supportsSince ? last : -1 } }),
@@ -221,7 +236,7 @@ function fileOrUrlSource(src: ManifestSource, env: SourceEnv, state: SourceState
         data = (await readLocation(location, env)).data;
       }
       const entities = src.type === 'csv' ? csvEntities(data, src, env) : jsonEntities(data, env, location);
-      for (const e of entities) yield e;
+      yield* chunks(entities);
       complete = true;
     })(),
     progress: () => (complete ? { ...state, fileStamp: stamp, fileOffset: nextOffset, fileCheck: nextCheck } : { ...state }),
@@ -290,9 +305,9 @@ function unionSource(src: ManifestSource, env: SourceEnv, state: SourceState): S
       for (const id of ids) {
         if (!env.store.exists(id)) continue;
         const ds = env.store.dataset(id);
-        for (const e of ds.read(since[id] ?? -1, { latestOnly })) {
-          since[id] = e['_updated'] as number;
-          yield prefix ? { ...e, _id: `${id}:${e['_id'] as string}` } : e;
+        for (const chunk of chunks(ds.read(since[id] ?? -1, { latestOnly }))) {
+          since[id] = chunk[chunk.length - 1]!['_updated'] as number;
+          yield prefix ? chunk.map((e) => ({ ...e, _id: `${id}:${e['_id'] as string}` })) : chunk;
         }
       }
     })(),
@@ -323,18 +338,20 @@ function mergeSource(src: ManifestSource, env: SourceEnv, state: SourceState): S
         }
       }
       changed.sort((a, b) => a.ts - b.ts);
+      const out: Entity[] = [];
       for (const { id } of changed) {
         const versions = datasets.map(([d, ds]) => [d, ds.latest(id)] as const).filter((x): x is readonly [string, Entity] => x[1] !== undefined);
         if (strategy === 'latest') {
           const newest = versions.reduce((a, b) => ((b[1]['_ts'] as number) > (a[1]['_ts'] as number) ? b : a));
-          yield newest[1];
+          out.push(newest[1]);
         } else {
-          const out: Dict = { _id: id };
-          for (const [d, e] of versions) out[d] = e;
-          out['_deleted'] = versions.every(([, e]) => e['_deleted'] === true);
-          yield out;
+          const merged: Dict = { _id: id };
+          for (const [d, e] of versions) merged[d] = e;
+          merged['_deleted'] = versions.every(([, e]) => e['_deleted'] === true);
+          out.push(merged);
         }
       }
+      yield* chunks(out);
     })(),
     progress: () => ({ ...state, since: { ...since } }),
   };
