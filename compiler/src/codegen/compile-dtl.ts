@@ -13,11 +13,13 @@
  *    caller's {T, P}.
  */
 import { createHash } from 'node:crypto';
-import { functionNamed, bindArguments } from '../dtl/catalog/index.js';
+import { bindArguments } from '../dtl/catalog/index.js';
 import type { CatalogEntry } from '../dtl/catalog/types.js';
 import type { BoundArg, DtlProgram, Expr, HopsJoin, HopsSpec, Rule, Stmt } from '../dtl/ir.js';
 import type { JsonArray } from '../syntax/tree.js';
 import { ConstantPool } from './constants.js';
+import { indent } from './module.js';
+import { walkProgram, walkStmt } from '../dtl/walk.js';
 import { implementationOf } from '@dtl/runtime/functions/index';
 import type { FnContext } from '@dtl/runtime/functions/types';
 import type { Value } from '@dtl/runtime/values/types';
@@ -637,39 +639,23 @@ function indexName(dataset: string, fnCode: string): string {
 
 function calleesOf(rule: Rule): string[] {
   const out: string[] = [];
-  const visitExpr = (e: Expr): void => {
-    if (e.k === 'apply' || e.k === 'apply-hops') out.push(e.rule);
-    if (e.k === 'call') for (const a of e.args) visitArg(a);
-    if (e.k === 'apply') visitExpr(e.values);
-    if (e.k === 'hops' || e.k === 'apply-hops') for (const s of e.specs) for (const w of s.where) visitExpr(w);
-  };
-  const visitArg = (a: BoundArg): void => {
-    if (a.expr) visitExpr(a.expr);
-    if (a.stmts) for (const s of a.stmts) for (const b of s.args) visitArg(b);
-  };
-  for (const s of rule.body) for (const a of s.args) visitArg(a);
+  for (const st of rule.body) {
+    walkStmt(st, {
+      expr(e) {
+        if (e.k === 'apply' || e.k === 'apply-hops') out.push(e.rule);
+      },
+    });
+  }
   return out;
 }
 
 function programUses(p: DtlProgram, v: 'R' | 'P'): boolean {
   let found = false;
-  const visitExpr = (e: Expr): void => {
-    if (found) return;
-    if (e.k === 'var' && e.name === v) found = true;
-    else if (e.k === 'call') e.args.forEach(visitArg);
-    else if (e.k === 'apply') visitExpr(e.values);
-    else if (e.k === 'hops' || e.k === 'apply-hops') {
-      for (const s of e.specs) {
-        s.where.forEach(visitExpr);
-        if (s.return?.k === 'expr') visitExpr(s.return.expr);
-      }
-    }
-  };
-  const visitArg = (a: BoundArg): void => {
-    if (a.expr) visitExpr(a.expr);
-    if (a.stmts) for (const s of a.stmts) s.args.forEach(visitArg);
-  };
-  for (const r of p.rules.values()) for (const s of r.body) s.args.forEach(visitArg);
+  walkProgram(p, {
+    expr(e) {
+      if (e.k === 'var' && e.name === v) found = true;
+    },
+  });
   return found;
 }
 
@@ -732,34 +718,17 @@ function exactNames(v: unknown): string[] | undefined {
 /** How many `_P` levels a rule reads directly (`_P._S` is 1, `_P._P._T` is 2). */
 function parentDepth(rule: Rule): number {
   let depth = 0;
-  const visitExpr = (e: Expr): void => {
-    if (e.k === 'var' && e.name === 'P') {
-      let d = 1;
-      while (e.steps[d - 1] === '_P') d++;
-      depth = Math.max(depth, d);
-    } else if (e.k === 'call') e.args.forEach(visitArg);
-    else if (e.k === 'apply') visitExpr(e.values);
-    else if (e.k === 'hops' || e.k === 'apply-hops') {
-      for (const s of e.specs) {
-        s.where.forEach(visitExpr);
-        if (s.return?.k === 'expr') visitExpr(s.return.expr);
-      }
-    }
-  };
-  const visitArg = (a: BoundArg): void => {
-    if (a.expr) visitExpr(a.expr);
-    if (a.stmts) for (const s of a.stmts) s.args.forEach(visitArg);
-  };
-  for (const s of rule.body) s.args.forEach(visitArg);
+  for (const st of rule.body) {
+    walkStmt(st, {
+      expr(e) {
+        if (e.k !== 'var' || e.name !== 'P') return;
+        let d = 1;
+        while (e.steps[d - 1] === '_P') d++;
+        depth = Math.max(depth, d);
+      },
+    });
+  }
   return depth;
 }
 
-function indent(s: string, n: number): string {
-  const pad = ' '.repeat(n);
-  return s
-    .split('\n')
-    .map((l) => (l ? pad + l : l))
-    .join('\n');
-}
 
-export { functionNamed };

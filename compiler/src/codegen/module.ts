@@ -36,7 +36,7 @@ ${indent(p.rules.join('\n\n'), 2)}
 `;
 }
 
-function indent(s: string, n: number): string {
+export function indent(s: string, n: number): string {
   const pad = ' '.repeat(n);
   return s
     .split('\n')
