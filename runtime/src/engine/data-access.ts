@@ -22,6 +22,8 @@ export class DataAccess implements HopsData {
   /** Use in-memory indexes built by a scan (full runs). */
   bulk = false;
   private readonly memory = new Map<string, Map<string, Entity[]>>();
+  /** The indexes the in-memory maps stand in for, to build persistently after a bulk run. */
+  private readonly built = new Map<string, { dataset: string; index: string; inner: (e: Entity) => Value }>();
 
   constructor(private readonly store: Store, private readonly written?: WrittenVersions) {}
 
@@ -67,6 +69,7 @@ export class DataAccess implements HopsData {
       }
       for (const list of map.values()) sortInHopsOrder(list);
       this.memory.set(mapKey, map);
+      this.built.set(mapKey, { dataset, index, inner });
     }
     if (keys.length === 1) return map.get(valueKey(keys[0]!)) ?? [];
     const out: Entity[] = [];
@@ -82,9 +85,35 @@ export class DataAccess implements HopsData {
     return sortInHopsOrder(out);
   }
 
+  /**
+   * Brings the persistent join indexes a bulk run answered from memory up to date, and those
+   * dependency tracking will need, so the next (incremental) run opens them without a scan.
+   */
+  persistIndexes(extra: readonly { dataset: string; index: string; inner: (e: Entity) => Value }[] = []): void {
+    const todo = new Map(this.built);
+    for (const x of extra) todo.set(x.dataset + '\u0000' + x.index, x);
+    const touched = new Set<string>();
+    for (const { dataset, index, inner } of todo.values()) {
+      if (!this.store.exists(dataset)) continue;
+      const ds = this.store.dataset(dataset);
+      ds.index(index, (e) => keyList(inner(e))).lookup([]);
+      touched.add(dataset);
+    }
+    for (const d of touched) this.store.dataset(d).commit();
+    this.built.clear();
+  }
+
   /** Drops in-memory indexes of a dataset that was just written. */
   invalidate(dataset?: string): void {
-    if (dataset === undefined) this.memory.clear();
-    else for (const k of [...this.memory.keys()]) if (k.startsWith(dataset + '\u0000')) this.memory.delete(k);
+    if (dataset === undefined) {
+      this.memory.clear();
+      this.built.clear();
+    } else {
+      for (const k of [...this.memory.keys()]) {
+        if (!k.startsWith(dataset + '\u0000')) continue;
+        this.memory.delete(k);
+        this.built.delete(k);
+      }
+    }
   }
 }

@@ -172,6 +172,11 @@ export class PipeRunner {
       }
       await flush(true);
       written += await sink.end(read.full && !(read.skipped?.() ?? false));
+      if (read.full && processed > 0) {
+        // The next incremental run looks entities up one by one: build those indexes now.
+        const steps = this.dependencies.flatMap((d) => d.steps.filter((st) => !st.byId).map((st) => ({ dataset: st.dataset, index: st.index, inner: st.inner })));
+        this.env.data.persistIndexes(steps);
+      }
       const ms = Date.now() - started;
       this.saveState({
         ...read.progress(),

@@ -172,7 +172,7 @@ export class ProjectRuntime {
     const gone: Entity[] = [];
     for (const id of ds.liveIds()) if (!seen.has(id)) gone.push({ _id: id, _deleted: true });
     if (gone.length === 0) return 0;
-    const n = ds.write(gone).written;
+    const n = ds.write(gone, { returnVersions: false }).written;
     ds.commit();
     return n;
   }

@@ -76,8 +76,8 @@ export class DatasetSink implements Sink {
   constructor(readonly dataset: Dataset, private readonly deletionTracking: boolean, private readonly written?: WrittenVersions) {}
 
   private put(entities: Entity[]): number {
-    const r = this.dataset.write(entities);
-    this.written?.record(this.dataset, r.versions);
+    const r = this.dataset.write(entities, { returnVersions: this.written !== undefined });
+    if (this.written) this.written.record(this.dataset, r.versions);
     return r.written;
   }
 

@@ -1,6 +1,6 @@
 /**
- * A faster twin of `writeCanonical` (values/json.ts) for the dataset write path, where it runs
- * once per entity version. It produces byte-identical text (sorted keys, compact, transit
+ * A faster twin of `writeCanonical` (values/json.ts) as strings, for `prepareEntity`
+ * (record.ts); the dataset write path now serialises to bytes instead (encoder.ts). It produces byte-identical text (sorted keys, compact, transit
  * encoding, floats that read back as floats) and, in the same pass, notes whether the text
  * holds floats or big integers, i.e. whether the stored record needs the exact reader.
  *

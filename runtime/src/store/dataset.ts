@@ -30,12 +30,16 @@
  * new one; opening cuts the log files back to the committed lengths and deletes files the
  * manifest does not name. Committed bytes are never rewritten.
  *
+ * Writing: each version's line is serialised straight into the log's staging buffer and its
+ * content hashed in place (encoder.ts, md5.ts); an unchanged version's bytes are dropped.
+ *
  * Cold open reads the manifest and lists the folder; tables are opened on first use.
  * latest(id) probes the id-map tables newest first (bloom filter once a table is in use,
- * then one 4 KiB block, binary-searched) and reads the line; version(n) reads a record and
- * a line; read(since) reads records and lines after `since`, plus a pass over the records
- * after `since` to find superseded versions (a version is superseded when a later record
- * names it as `_previous`). An index lookup reads one block per table.
+ * then one 4 KiB block, searched by interpolating the key hash) and reads the line;
+ * version(n) reads a record and a line; read(since) reads records and lines after `since`,
+ * plus a pass over the records after `since` to find superseded versions (a version is
+ * superseded when a later record names it as `_previous`). An index lookup reads one block
+ * per table.
  *
  * Visibility: write() results are pending until commit(). latest(), version(), size,
  * liveIds(), countLive() and index lookups see pending writes; read() and readLines() serve
@@ -48,11 +52,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Entity, Value } from '../values/types.js';
 import { atomicWriteJson, FdCache, fsyncDir, readJsonFile } from './files.js';
-import { IdMap, type IdState } from './idmap.js';
+import { IdMap } from './idmap.js';
 import { IndexImpl, type IndexSource, type IndexState, type JoinIndex } from './join-index.js';
 import { deletedOf, previousOf, VersionLog, VERSIONS_FILE, type LogState } from './log.js';
 import { indexFileKey } from './names.js';
-import { lineText, parseLine, prepareEntity, recordLine, validateEntity, versionEntity } from './record.js';
+import type { LineEncoder } from './encoder.js';
+import { lineText, parseLine, validateEntity } from './record.js';
 import type { CommitPlan, TableRef } from './tableset.js';
 
 export interface WriteResult {
@@ -62,8 +67,19 @@ export interface WriteResult {
   unchanged: number;
   /** Of the versions written, how many are deletions. */
   deleted: number;
-  /** The versions appended, with metadata; nested values are shared with the input entities. */
+  /**
+   * The versions appended, with metadata; nested values are shared with the input entities.
+   * Empty when the write was asked not to return versions.
+   */
   versions: Entity[];
+}
+
+export interface WriteOptions {
+  /**
+   * Whether to build `versions` (default true). Callers that only need the counts pass false:
+   * building an entity per version is a good part of the cost of a write.
+   */
+  returnVersions?: boolean;
 }
 
 export interface ReadOptions {
@@ -186,7 +202,7 @@ export class Dataset {
   // ------------------------------------------------------------------ writing
 
   /** Appends the versions that change something (Sesam dataset sink semantics); pending until commit. */
-  write(entities: Entity[]): WriteResult {
+  write(entities: Entity[], opts: WriteOptions = {}): WriteResult {
     this.check();
     if (!Array.isArray(entities)) throw new TypeError(`dataset ${this.id}: write expects a list of entities`);
     // Malformed entities reject the batch before anything changes; an unstorable value
@@ -194,43 +210,57 @@ export class Dataset {
     for (let i = 0; i < entities.length; i++) validateEntity(entities[i], i);
     if (entities.length === 0) return { written: 0, unchanged: 0, deleted: 0, versions: [] };
     this.ensureDir();
-    const mark = this.log.mark();
-    // Memtable entries replaced by this batch, in order, to undo it if it fails half-way.
-    const undoIds: string[] = [];
-    const undoStates: Array<IdState | undefined> = [];
+    const wantVersions = opts.returnVersions !== false;
+    const log = this.log;
+    const ids = this.ids;
+    const enc = log.encoder;
+    const mark = log.mark();
+    ids.beginBatch();
     const liveBefore = this.live;
+    const origin = performance.timeOrigin;
     const versions: Entity[] = [];
+    let written = 0;
     let unchanged = 0;
     let deleted = 0;
     try {
       for (let i = 0; i < entities.length; i++) {
-        const p = prepareEntity(entities[i]!, i);
-        const cur = this.ids.get(p.id);
-        if (p.filtered ? cur === undefined || cur.d : cur !== undefined && cur.h === p.hash) {
+        const e = entities[i]!;
+        const id = e['_id'] as string;
+        const filtered = e['_filtered'] === true;
+        const del = filtered || e['_deleted'] === true;
+        const cur = ids.find(id);
+        const prev = cur < 0 ? -1 : ids.updatedOf(cur);
+        const curDeleted = cur >= 0 && ids.deletedOf(cur);
+        const u = log.size;
+        const now = Math.floor((origin + performance.now()) * 1000);
+        const ts = now > this.lastTs ? now : this.lastTs + 1;
+        const o = log.byteSize;
+        // The line is serialised (and its content hashed) in place; an unchanged one is dropped.
+        const start = log.beginLine();
+        enc.record(e, i, id, del, prev, ts, u);
+        if (filtered ? cur < 0 || curDeleted : cur >= 0 && ids.hashEquals(cur, enc.hash)) {
+          log.discardLine(start);
           unchanged++;
           continue;
         }
-        const u = this.log.size;
-        const prev = cur === undefined ? null : cur.u;
-        const ts = this.nextTs();
-        const o = this.log.byteSize;
-        const l = this.log.append(recordLine(p, prev, ts, u), prev ?? -1, p.deleted);
-        undoIds.push(p.id);
-        undoStates.push(this.ids.set(p.id, { u, d: p.deleted, h: p.hash, o, l }));
-        const wasLive = cur !== undefined && !cur.d;
-        if (wasLive !== !p.deleted) this.live += wasLive ? -1 : 1;
-        if (p.deleted) deleted++;
-        versions.push(versionEntity(p, prev, ts, u));
+        this.lastTs = ts;
+        const l = log.endLine(start, prev, del);
+        ids.put(id, cur, u, del, o, l, enc.hash);
+        const wasLive = cur >= 0 && !curDeleted;
+        if (wasLive !== !del) this.live += wasLive ? -1 : 1;
+        if (del) deleted++;
+        written++;
+        if (wantVersions) versions.push(versionOf(enc, id, del, prev, ts, u));
       }
-      this.log.endBatch();
+      log.endBatch();
     } catch (e) {
-      this.log.revert(mark);
-      for (let i = undoIds.length - 1; i >= 0; i--) this.ids.restore(undoIds[i]!, undoStates[i]);
+      log.revert(mark);
+      ids.undoBatch();
       this.live = liveBefore;
       throw e;
     }
-    this.ids.spillIfLarge();
-    return { written: versions.length, unchanged, deleted, versions };
+    ids.spillIfLarge();
+    return { written, unchanged, deleted, versions };
   }
 
   /** Makes every pending change durable and visible, atomically. */
@@ -320,24 +350,51 @@ export class Dataset {
   }
 
   /** Versions with `_updated` > since (-1: from the start), in `_updated` order. */
-  *read(since: number, opts: ReadOptions = {}): Generator<Entity> {
-    for (const it of this.readItems(since, opts)) yield parseLine(it.line);
+  read(since: number, opts: ReadOptions = {}): Generator<Entity> {
+    return this.readAs(since, opts, parseLine, true);
   }
 
   /** Like read(), as the stored JSON text of each version. */
-  *readLines(since: number, opts: ReadOptions = {}): Generator<string> {
-    for (const it of this.readItems(since, opts)) yield lineText(it.line);
+  readLines(since: number, opts: ReadOptions = {}): Generator<string> {
+    return this.readAs(since, opts, lineText, false);
   }
 
-  private *readItems(since: number, opts: ReadOptions): Generator<ScanItem> {
+  /**
+   * read() and readLines(): what scan() does, in one generator (each generator level costs
+   * a resumption per version). With `slices`, a chunk of ASCII lines is decoded in one go and
+   * lines are slices of it: for lines that are parsed and dropped, not for lines handed out
+   * (a slice keeps the whole chunk's text alive).
+   */
+  private *readAs<T>(since: number, opts: ReadOptions, convert: (line: string) => T, slices: boolean): Generator<T> {
     this.check();
     const limit = opts.limit ?? Infinity;
     if (limit <= 0) return;
     const end = (opts.includePending ? this.log.size : this.log.committedSize) - 1;
-    let n = 0;
-    for (const it of this.scan(Math.max(Math.floor(since), -1), end, opts.latestOnly ?? true, opts.includeDeleted ?? true)) {
-      yield it;
-      if (++n >= limit) return;
+    const first = Math.max(Math.floor(since), -1) + 1;
+    if (first > end) return;
+    const includeDeleted = opts.includeDeleted ?? true;
+    const superseded = opts.latestOnly ?? true ? this.supersededIn(first, end) : undefined;
+    const offs = new Float64Array(READ_CHUNK + 1);
+    const metas = new Float64Array(READ_CHUNK);
+    let count = 0;
+    for (let a = first; a <= end; a += READ_CHUNK) {
+      const n = Math.min(READ_CHUNK, end - a + 1);
+      this.log.load(a, n, offs, metas);
+      const base = offs[0]!;
+      const buf = this.log.readBytes(base, offs[n]!);
+      // Decoding ASCII as latin1 is a plain copy, twice as fast as the UTF-8 decoder.
+      const ascii = isAscii(buf);
+      const text = slices && ascii ? buf.toString('latin1') : undefined;
+      const encoding = ascii ? 'latin1' : 'utf8';
+      for (let i = 0; i < n; i++) {
+        const k = a + i - first;
+        if (superseded !== undefined && (superseded[k >>> 3]! & (1 << (k & 7))) !== 0) continue;
+        if (!includeDeleted && deletedOf(metas[i]!)) continue;
+        const from = offs[i]! - base;
+        const to = offs[i + 1]! - base - 1;
+        yield convert(text !== undefined ? text.slice(from, to) : buf.toString(encoding, from, to));
+        if (++count >= limit) return;
+      }
     }
   }
 
@@ -452,12 +509,6 @@ export class Dataset {
     return `${prefix}-${this.nextFile++}.sst`;
   }
 
-  private nextTs(): number {
-    const now = Math.floor((performance.timeOrigin + performance.now()) * 1000);
-    this.lastTs = now > this.lastTs ? now : this.lastTs + 1;
-    return this.lastTs;
-  }
-
   /** Deletes files a crashed process left behind: anything of ours the manifest does not name. */
   private collectGarbage(): void {
     const keep = new Set<string>([MANIFEST_FILE, ...this.log.segmentFiles(), ...this.ids.tables.files()]);
@@ -468,4 +519,9 @@ export class Dataset {
       fs.rmSync(path.join(this.dir, f), { force: true });
     }
   }
+}
+
+/** The version the encoder has just written, as `versionEntity` (record.ts) builds it. */
+function versionOf(enc: LineEncoder, id: string, deleted: boolean, previous: number, ts: number, updated: number): Entity {
+  return enc.shape!.version(enc.rootValues, deleted, enc.hashText(), id, previous < 0 ? null : previous, ts, updated);
 }

@@ -12,6 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LineEncoder } from './encoder.js';
 import { FdCache, isCode, preadBuffer, preadFully, pwriteFully } from './files.js';
 
 export interface SegmentRef {
@@ -59,8 +60,7 @@ export class VersionLog {
   private written: number;
   private pendOff = new Float64Array(1024);
   private pendMeta = new Float64Array(1024);
-  private stage = Buffer.allocUnsafe(1 << 16);
-  private stageUsed = 0;
+  private readonly enc = new LineEncoder();
   private writeFd: number | undefined;
   private writeFile = '';
   private readonly dirty = new Set<string>();
@@ -108,29 +108,40 @@ export class VersionLog {
   // ------------------------------------------------------------------ writing
 
   /**
-   * Appends one line (without newline) as version `size`; visible once `endBatch` ran.
-   * Returns the line's UTF-8 length; it starts at the log's byte size before the call.
+   * Starts a line written directly into the staging buffer `encoder` (at its `pos`, which
+   * this returns); `endLine` appends it as version `size`, or `discardLine` drops it.
    */
-  append(line: string, previous: number, deleted: boolean): number {
+  beginLine(): number {
+    const enc = this.enc;
+    if (enc.pos >= STAGE_LIMIT) this.flushStage();
+    return enc.pos;
+  }
+
+  /**
+   * Appends the line written since `beginLine` returned `start` as version `size`, visible
+   * once `endBatch` ran; returns its byte length (it starts at the log's byte size before).
+   */
+  endLine(start: number, previous: number, deleted: boolean): number {
     const i = this.count - this.committed.count;
     if (i === this.pendOff.length) this.growPending();
     this.pendOff[i] = this.bytes;
     this.pendMeta[i] = (previous + 1) * 2 + (deleted ? 1 : 0);
-    const max = line.length * 3 + 1;
-    if (this.stageUsed + max > this.stage.length) {
-      if (this.stageUsed > 0 && this.stageUsed + max > STAGE_LIMIT) this.flushStage();
-      if (this.stageUsed + max > this.stage.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(this.stage.length * 2, this.stageUsed + max));
-        this.stage.copy(bigger, 0, 0, this.stageUsed);
-        this.stage = bigger;
-      }
-    }
-    const n = this.stage.write(line, this.stageUsed, 'utf8');
-    this.stage[this.stageUsed + n] = 10;
-    this.stageUsed += n + 1;
+    const enc = this.enc;
+    const n = enc.pos - start;
+    enc.ensure(1);
+    enc.buf[enc.pos++] = 10;
     this.bytes += n + 1;
     this.count++;
     return n;
+  }
+
+  discardLine(start: number): void {
+    this.enc.pos = start;
+  }
+
+  /** Where lines are staged (and serialised straight into) until the batch ends. */
+  get encoder(): LineEncoder {
+    return this.enc;
   }
 
   private growPending(): void {
@@ -145,10 +156,11 @@ export class VersionLog {
   /** Writes staged lines to the segment files (no fsync: that is commit's job). */
   endBatch(): void {
     this.flushStage();
+    this.enc.release();
   }
 
   private flushStage(): void {
-    if (this.stageUsed === 0) return;
+    if (this.enc.pos === 0) return;
     let seg = this.segments[this.segments.length - 1];
     // Segments roll over between flushes, so a line never straddles two files.
     if (!seg || (this.written - seg.start >= this.segmentBytes && this.written > seg.start)) {
@@ -158,10 +170,11 @@ export class VersionLog {
       this.segments.push(seg);
     }
     const fd = this.fdFor(seg.file);
-    pwriteFully(fd, this.stage, 0, this.stageUsed, this.written - seg.start);
+    const used = this.enc.pos;
+    pwriteFully(fd, this.enc.buf, 0, used, this.written - seg.start);
     this.dirty.add(seg.file);
-    this.written += this.stageUsed;
-    this.stageUsed = 0;
+    this.written += used;
+    this.enc.pos = 0;
   }
 
   private fdFor(file: string): number {
@@ -185,7 +198,8 @@ export class VersionLog {
 
   /** Undoes appends since `m` (a batch that failed half-way). */
   revert(m: LogMark): void {
-    this.stageUsed = 0;
+    this.enc.pos = 0;
+    this.enc.release();
     this.count = m.count;
     this.bytes = m.bytes;
     if (this.written > m.bytes) this.written = m.bytes;
@@ -243,7 +257,7 @@ export class VersionLog {
 
   /** Drops pending versions: files are cut back to the committed lengths. */
   rollback(): void {
-    this.stageUsed = 0;
+    this.enc.pos = 0;
     while (this.segments.length > this.committed.segments.length) this.removeSegment(this.segments.pop()!);
     const last = this.committed.segments[this.committed.segments.length - 1];
     if (last && this.written > this.committed.bytes) {
@@ -267,7 +281,7 @@ export class VersionLog {
    * version a+n-1 ends, newline included), `metas` n entries.
    */
   load(a: number, n: number, offs: Float64Array, metas: Float64Array): void {
-    if (this.stageUsed > 0) throw new Error('version log: read during an unfinished write batch');
+    if (this.enc.pos > 0) throw new Error('version log: read during an unfinished write batch');
     const cc = this.committed.count;
     const end = a + n;
     if (a < cc) {
@@ -321,7 +335,7 @@ export class VersionLog {
 
   /** Bytes of the logical log, as text (a line found through the id map). */
   text(offset: number, length: number): string {
-    if (this.stageUsed > 0) throw new Error('version log: read during an unfinished write batch');
+    if (this.enc.pos > 0) throw new Error('version log: read during an unfinished write batch');
     return this.readBytes(offset, offset + length).toString('utf8');
   }
 

@@ -11,6 +11,10 @@
  *
  * Lines whose JSON holds floats or big integers start with a space: only those go through
  * the exact (slow) parser; everything else is JSON.parse plus transit decoding.
+ *
+ * Dataset.write does not build these strings: encoder.ts writes the same bytes straight into
+ * the log and hashes them in place. `prepareEntity`, `recordLine` and `versionEntity` are the
+ * plain string rendering of the layout, kept as the reference the encoder is tested against.
  */
 import * as crypto from 'node:crypto';
 import { parseJson, STORED } from '../values/json.js';

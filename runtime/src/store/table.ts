@@ -19,6 +19,7 @@
  */
 import * as fs from 'node:fs';
 import { FdCache, preadBuffer, pwriteFully } from './files.js';
+import { encodeKey } from './keys.js';
 
 const MAGIC = 'DSTBL002';
 const FOOTER_SIZE = 64;
@@ -48,6 +49,33 @@ function putU32(b: Uint8Array, p: number, v: number): void {
   b[p + 1] = v >>> 8;
   b[p + 2] = v >>> 16;
   b[p + 3] = v >>> 24;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Whether the entry at p sorts before lanes (sa, sb). */
+function entryBefore(buf: Buffer, p: number, sa: number, sb: number): boolean {
+  const a = u32(buf, p);
+  return a < sa || (a === sa && u32(buf, p + 4) < sb);
+}
+
+/** Whether buf[at, at + len) is `encodeKey(id)` (keys.ts); ASCII ids are compared in place. */
+function keyIs(buf: Buffer, at: number, len: number, id: string): boolean {
+  const n = id.length;
+  let i = 0;
+  if (len === n) {
+    for (; i < n; i++) {
+      const c = id.charCodeAt(i);
+      if (c >= 0x80) break;
+      if (buf[at + i] !== c) return false;
+    }
+    if (i === n) return true;
+  } else {
+    while (i < n && id.charCodeAt(i) < 0x80) i++;
+    if (i === n) return false;
+  }
+  const key = encodeKey(id);
+  return key.length === len && buf.compare(key, 0, len, at, at + len) === 0;
 }
 
 /** Streams sorted entries into a table file. */
@@ -363,6 +391,51 @@ export class TableReader {
         if (visit(buf, p + ENTRY_HEADER, p + ENTRY_HEADER + kl, p + ENTRY_HEADER + kl) === true) return;
       }
     }
+  }
+
+  /** Where the value of the last successful `find` is: block buffer and offset. */
+  foundBlock: Buffer = EMPTY;
+  foundAt = 0;
+
+  /**
+   * Looks up the entry keyed `encodeKey(id)` with lanes (sa, sb), without consulting the
+   * bloom filter (the caller does) and without allocating: on a hit, sets `foundBlock` and
+   * `foundAt` and returns true.
+   */
+  find(sa: number, sb: number, id: string): boolean {
+    if (this.count === 0) return false;
+    const ix = this.blockIndex();
+    let first = true;
+    for (let block = this.startBlock(ix, sa, sb); block < ix.off.length; block++) {
+      const buf = this.readBlock(ix, block);
+      const n = u32(buf, buf.length - 4);
+      const offs = buf.length - 4 - 4 * n;
+      let i = 0;
+      if (first) {
+        // Lanes are uniform hashes: interpolating between the block's first lane A and the
+        // next block's lands within an entry or two of the target (fewer cache misses than a
+        // binary search, which dominate lookups in tables far larger than the CPU caches).
+        const lo = ix.sa[block]!;
+        const hi = block + 1 < ix.sa.length ? ix.sa[block + 1]! : 0x100000000;
+        i = hi > lo ? Math.min(n - 1, Math.floor(((sa - lo) / (hi - lo)) * n)) : 0;
+        if (i < 0) i = 0;
+        // Step back to the first entry ≥ (sa, sb), or forward to it.
+        while (i > 0 && !entryBefore(buf, u32(buf, offs + 4 * (i - 1)), sa, sb)) i--;
+        while (i < n && entryBefore(buf, u32(buf, offs + 4 * i), sa, sb)) i++;
+        first = false;
+      }
+      for (; i < n; i++) {
+        const p = u32(buf, offs + 4 * i);
+        if (u32(buf, p) !== sa || u32(buf, p + 4) !== sb) return false;
+        const kl = u32(buf, p + 8);
+        if (keyIs(buf, p + ENTRY_HEADER, kl, id)) {
+          this.foundBlock = buf;
+          this.foundAt = p + ENTRY_HEADER + kl;
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The value bytes stored for exactly this key, or undefined. */

@@ -20,8 +20,9 @@ export class Decimal extends Typed {
   /** Always normalised: a number when |coef| ≤ 2^53 - 1, else a bigint. */
   readonly coef: Coef;
   readonly exp: number;
-  /** toString(), computed once: decimals are serialised on every write of an entity. */
-  private text: string | undefined;
+  /** toString(), computed once: decimals are serialised on every write of an entity. (An ES
+   * private field, so structural comparisons of decimals do not see it.) */
+  #text: string | undefined;
 
   constructor(coef: Coef, exp: number) {
     super();
@@ -47,7 +48,7 @@ export class Decimal extends Typed {
         // The text is already Python's str() when it has no superfluous leading zero.
         const lead = text.charCodeAt(intStart) === 48 && dot - intStart > 1;
         const adjusted = d.exp + String(Math.abs(coef)).length - 1;
-        if (!lead && coef !== 0 && adjusted >= -6) d.text = text;
+        if (!lead && coef !== 0 && adjusted >= -6) d.#text = text;
         return d;
       }
     }
@@ -106,7 +107,7 @@ export class Decimal extends Typed {
 
   /** Python's `str(Decimal)`: plain notation unless the exponent is positive or very small. */
   toString(): string {
-    return (this.text ??= this.format());
+    return (this.#text ??= this.format());
   }
 
   private format(): string {
