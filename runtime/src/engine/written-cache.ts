@@ -22,10 +22,15 @@ export class WrittenVersions {
       // Covered only if nothing was there before this process wrote.
       list = ds.size - versions.length === 0 ? [] : null;
       this.byDataset.set(ds.id, list);
+      if (list) {
+        const covered = list;
+        ds.decodedVersion = (u) => covered[u];
+      }
     }
     if (list === null) return;
     if (list.length + versions.length > MAX_VERSIONS || (versions.length > 0 && versions[0]!['_updated'] !== list.length)) {
       this.byDataset.set(ds.id, null);
+      ds.decodedVersion = undefined;
       return;
     }
     for (const v of versions) list.push(v);

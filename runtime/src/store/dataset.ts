@@ -182,8 +182,15 @@ export class Dataset {
       scanLatest: (after, end) => this.scan(after, end, true, true),
       meta: (u) => log.meta(u),
       line: (u) => log.line(u),
+      decoded: (u) => this.decodedVersion?.(u),
     };
   }
+
+  /**
+   * Set by an owner that keeps the versions it wrote decoded in memory: index builds take
+   * versions from it instead of parsing their lines. Must return exactly what parsing would.
+   */
+  decodedVersion: ((updated: number) => Entity | undefined) | undefined;
 
   /** Number of versions, committed and pending: the next `_updated`. */
   get size(): number {

@@ -36,6 +36,8 @@ export interface IndexSource {
   /** The record field (previous, deleted) of a version. */
   meta(u: number): number;
   line(u: number): string;
+  /** The version already decoded, when the dataset's owner keeps it in memory (saves a parse). */
+  decoded?(u: number): Entity | undefined;
 }
 
 /** How an index is recorded in the manifest. */
@@ -152,15 +154,15 @@ export class IndexImpl implements JoinIndex {
     // A fresh build has nothing to remove; otherwise old keys come from the version the
     // index last saw.
     const incremental = after >= 0;
-    for (const { meta, line } of this.src.scanLatest(after, end)) {
-      const e = parseLine(line);
+    for (const { u, meta, line } of this.src.scanLatest(after, end)) {
+      const e = this.src.decoded?.(u) ?? parseLine(line);
       const id = e['_id'] as string;
       const newKeys = deletedOf(meta) ? NONE : this.keysOf(e);
       let oldKeys = NONE;
       if (incremental) {
         let p = previousOf(meta);
         while (p > after) p = previousOf(this.src.meta(p));
-        if (p >= 0 && !deletedOf(this.src.meta(p))) oldKeys = this.keysOf(parseLine(this.src.line(p)));
+        if (p >= 0 && !deletedOf(this.src.meta(p))) oldKeys = this.keysOf(this.src.decoded?.(p) ?? parseLine(this.src.line(p)));
       }
       for (const k of oldKeys) if (!newKeys.includes(k)) change(k, id, false);
       for (const k of newKeys) if (!oldKeys.includes(k)) change(k, id, true);
