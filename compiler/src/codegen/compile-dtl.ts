@@ -56,6 +56,8 @@ interface Ctx {
   readonly rule: string;
   /** Dependency chain of the context's `_S` (null when untrackable). */
   readonly chain: Chain;
+  /** In a function of one entity: the alias (or `_S`) that is that entity, the parameter `e`. */
+  readonly entity?: string;
 }
 
 export interface DependencyOut {
@@ -291,6 +293,10 @@ export class DtlCompiler {
         return this.path(root, e.steps);
       }
       case 'alias':
+        if (ctx.entity === e.alias) {
+          this.note('e');
+          return this.path('e', e.steps);
+        }
         this.note('r');
         return this.path(`r[${JSON.stringify(e.alias)}]`, e.steps);
       case 'call':
@@ -315,6 +321,10 @@ export class DtlCompiler {
   }
 
   private varRoot(name: string, ctx: Ctx): string {
+    if (name === 'S' && ctx.entity === '_S') {
+      this.note('e');
+      return 'e';
+    }
     if (ctx.hops && (name === 'S' || name === 'T' || name === 'P')) this.note(name === 'S' ? 'r' : 'c');
     else if (name === 'S' || name === 'T' || name === 'P') this.note(name);
     else if (name === 'item' && ctx.depth > 0) this.note(`_${ctx.depth - 1}`);
@@ -500,9 +510,8 @@ export class DtlCompiler {
 
   /** A function of one entity for an expression over a single alias (`_S` included). */
   private entityFn(e: Expr, alias: string): string {
-    const ctx: Ctx = { depth: 0, hops: true, rule: '', chain: null };
-    const body = this.expr(e, ctx);
-    return `(e) => { const r = { ${alias === '_S' ? '_S' : JSON.stringify(alias)}: e }; return ${body}; }`;
+    const ctx: Ctx = { depth: 0, hops: true, rule: '', chain: null, entity: alias };
+    return `(e) => ${this.expr(e, ctx)}`;
   }
 
   private subsetFn(e: Expr): string {

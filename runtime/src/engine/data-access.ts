@@ -12,6 +12,12 @@ import type { Entity, Value } from '../values/types.js';
 import { sortInHopsOrder, type HopsData } from './hops.js';
 import type { WrittenVersions } from './written-cache.js';
 
+/** Map key of an index value: strings as themselves (no allocation), others by valueKey. */
+function memKey(v: Value): string {
+  if (typeof v === 'string') return v.charCodeAt(0) === 1 ? '\u0001' + valueKey(v) : v;
+  return '\u0001' + valueKey(v);
+}
+
 function keyList(v: Value): Value[] {
   if (v === null || v === undefined) return [];
   if (Array.isArray(v)) return v.filter((x) => x !== null);
@@ -59,8 +65,10 @@ export class DataAccess implements HopsData {
       map = new Map();
       const ds = this.store.dataset(dataset);
       for (const e of this.written?.read(ds, -1, true, false) ?? ds.read(-1, { latestOnly: true, includeDeleted: false })) {
-        for (const k of keyList(inner(e))) {
-          const vk = valueKey(k);
+        const ks = inner(e);
+        for (const k of Array.isArray(ks) ? ks : [ks]) {
+          if (k === null || k === undefined) continue;
+          const vk = memKey(k);
           const list = map.get(vk);
           if (list) {
             if (list[list.length - 1] !== e) list.push(e);
@@ -71,11 +79,11 @@ export class DataAccess implements HopsData {
       this.memory.set(mapKey, map);
       this.built.set(mapKey, { dataset, index, inner });
     }
-    if (keys.length === 1) return map.get(valueKey(keys[0]!)) ?? [];
+    if (keys.length === 1) return map.get(memKey(keys[0]!)) ?? [];
     const out: Entity[] = [];
     const seen = new Set<Entity>();
     for (const k of keys) {
-      for (const e of map.get(valueKey(k)) ?? []) {
+      for (const e of map.get(memKey(k)) ?? []) {
         if (!seen.has(e)) {
           seen.add(e);
           out.push(e);

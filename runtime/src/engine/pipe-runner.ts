@@ -53,7 +53,7 @@ export interface RunnerEnv {
 /** Output entities buffered before they are written to the sink. */
 const WRITE_EVERY = 10_000;
 /** A commit (fsync, index tables, state) at most this often, or at the end of the run. */
-const COMMIT_MS = 3_000;
+const COMMIT_MS = 10_000;
 
 export class PipeRunner {
   readonly chain: TransformChain;

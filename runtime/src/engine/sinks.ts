@@ -83,7 +83,8 @@ export class DatasetSink implements Sink {
 
   async begin(full: boolean): Promise<void> {
     this.full = full;
-    this.seen = full && this.deletionTracking ? new Set() : undefined;
+    // Deletion tracking only has something to do when the dataset already holds entities.
+    this.seen = full && this.deletionTracking && this.dataset.countLive() > 0 ? new Set() : undefined;
   }
 
   async write(entities: readonly Entity[]): Promise<number> {

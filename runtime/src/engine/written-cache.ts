@@ -14,6 +14,8 @@ const MAX_VERSIONS = 4_000_000;
 
 export class WrittenVersions {
   private readonly byDataset = new Map<string, Entity[] | null>();
+  /** Datasets where some id has more than one version (latest-only reads must filter). */
+  private readonly superseded = new Set<string>();
 
   /** Records versions just written (in `_updated` order). */
   record(ds: Dataset, versions: readonly Entity[]): void {
@@ -33,7 +35,10 @@ export class WrittenVersions {
       ds.decodedVersion = undefined;
       return;
     }
-    for (const v of versions) list.push(v);
+    for (const v of versions) {
+      list.push(v);
+      if (v['_previous'] !== null) this.superseded.add(ds.id);
+    }
   }
 
   /** Pending versions were rolled back: forget them. */
@@ -52,7 +57,7 @@ export class WrittenVersions {
     if (!list || list.length < end) return undefined;
     const first = Math.max(since + 1, 0);
     const out: Entity[] = [];
-    if (!latestOnly) {
+    if (!latestOnly || !this.superseded.has(ds.id)) {
       for (let u = first; u < end; u++) {
         const v = list[u]!;
         if (includeDeleted || v['_deleted'] !== true) out.push(v);

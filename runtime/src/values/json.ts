@@ -45,51 +45,7 @@ export class JsonSyntaxError extends Error {
  * too long to be exact, anywhere outside a string.
  */
 export function needsExactNumbers(text: string): boolean {
-  return markExactNumbers(text) !== undefined;
-}
-
-/**
- * The text with every number that JSON.parse would not keep exactly (fractions, exponents,
- * integers of 16 or more digits) turned into a marker string `"\u0000<number text>"`, or
- * undefined when there is none. Strings are skipped with indexOf, so the scan touches little
- * more than the numbers and the structure.
- */
-function markExactNumbers(text: string): string | undefined {
-  const n = text.length;
-  let parts: string[] | undefined;
-  let copied = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34) {
-      let j = text.indexOf('"', i + 1);
-      while (j > 0 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
-      if (j < 0) break; // unterminated: let JSON.parse report it
-      i = j;
-      continue;
-    }
-    if (c !== 45 && (c < 48 || c > 57)) continue;
-    // A number token: find its end and whether it needs the exact treatment.
-    let j = i + 1;
-    let exact = false;
-    for (; j < n; j++) {
-      const d = text.charCodeAt(j);
-      if (d >= 48 && d <= 57) continue;
-      if (d === 46 || d === 101 || d === 69 || d === 43 || d === 45) {
-        exact = true;
-        continue;
-      }
-      break;
-    }
-    if (exact || j - i >= 16) {
-      (parts ??= []).push(text.slice(copied, i), '"\\u0000', text.slice(i, j), '"');
-      copied = j;
-    }
-    i = j - 1;
-  }
-  if (parts === undefined) return undefined;
-  parts.push(text.slice(copied));
-  // join() gives a flat string; JSON.parse of a long concatenation chain would flatten it first.
-  return parts.join('');
+  return exactNumberTokens(text) !== null;
 }
 
 function isEscaped(text: string, quote: number): boolean {
@@ -104,57 +60,114 @@ function isEscaped(text: string, quote: number): boolean {
 
 /** Parses one JSON text into a value, with transit decoding and the given number policy. */
 export function parseJson(text: string, policy: NumberPolicy = EXTERNAL): Value {
-  const marked = markExactNumbers(text);
-  if (marked === undefined) {
-    let v: Value;
-    try {
-      v = JSON.parse(text) as Value;
-    } catch (e) {
-      throw new JsonSyntaxError(e instanceof Error ? e.message : String(e), syntaxErrorOffset(e));
-    }
-    return text.includes('"~') ? decodeDeep(v) : v;
-  }
-  // A NUL escape in the data itself would be mistaken for a marker: take the slow exact path.
-  if (text.includes('\\u0000')) return new ExactParser(text, policy).parseDocument();
+  const toks = exactNumberTokens(text);
   let v: Value;
   try {
-    v = JSON.parse(marked) as Value;
-  } catch {
-    // Report errors with positions in the original text.
+    v = JSON.parse(text) as Value;
+  } catch (e) {
+    if (toks === null) throw new JsonSyntaxError(e instanceof Error ? e.message : String(e), syntaxErrorOffset(e));
     return new ExactParser(text, policy).parseDocument();
   }
-  return decodeMarked(v, policy);
+  if (toks === null) return text.includes('"~') ? decodeDeep(v) : v;
+  // JSON.parse kept every number as a double; put the exact ones back from their text. The
+  // walk visits numbers in document order, which is the order the scan found them in.
+  const walk: NumberWalk = { text, toks, policy, k: 0, t: 0, ok: true, transit: text.includes('"~') };
+  v = restoreNumbers(v, walk);
+  if (!walk.ok || walk.t !== toks.length - 1 || walk.k !== toks[toks.length - 1]) return new ExactParser(text, policy).parseDocument();
+  return v;
 }
 
-/** Like decodeDeep, also turning number markers back into exact numbers. */
-function decodeMarked(v: Value, policy: NumberPolicy): Value {
-  if (typeof v === 'string') return decodeString(v, policy);
+interface NumberWalk {
+  readonly text: string;
+  /** [index among all numbers, start, end] triples, then the total count of numbers. */
+  readonly toks: number[];
+  readonly policy: NumberPolicy;
+  /** Numbers visited so far. */
+  k: number;
+  /** Position in toks. */
+  t: number;
+  ok: boolean;
+  readonly transit: boolean;
+}
+
+/**
+ * Number tokens outside strings that JSON.parse would not keep exactly (fractions, exponents,
+ * integers of 16 or more digits), or null when there are none.
+ */
+function exactNumberTokens(text: string): number[] | null {
+  const n = text.length;
+  let toks: number[] | null = null;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      let j = text.indexOf('"', i + 1);
+      while (j > 0 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
+      if (j < 0) break; // unterminated: JSON.parse reports it
+      i = j;
+      continue;
+    }
+    if (c !== 45 && (c < 48 || c > 57)) continue;
+    let j = i + 1;
+    let exact = false;
+    for (; j < n; j++) {
+      const d = text.charCodeAt(j);
+      if (d >= 48 && d <= 57) continue;
+      if (d === 46 || d === 101 || d === 69 || d === 43 || d === 45) {
+        exact = true;
+        continue;
+      }
+      break;
+    }
+    if (exact || j - i >= 16) (toks ??= []).push(count, i, j);
+    count++;
+    i = j - 1;
+  }
+  if (toks !== null) toks.push(count);
+  return toks;
+}
+
+const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/;
+
+function restoreOne(x: number, w: NumberWalk): Value {
+  const toks = w.toks;
+  let out: Value = x;
+  if (w.t < toks.length - 1 && toks[w.t] === w.k) {
+    const numText = w.text.slice(toks[w.t + 1], toks[w.t + 2]);
+    // A misaligned walk (duplicate keys) shows as a different value: give up then.
+    if (Number(numText) !== x) w.ok = false;
+    out = numberFromText(numText, w.policy);
+    w.t += 3;
+  }
+  w.k++;
+  return out;
+}
+
+function restoreNumbers(v: Value, w: NumberWalk): Value {
+  if (typeof v === 'number') return restoreOne(v, w);
+  if (typeof v === 'string') return w.transit && v.charCodeAt(0) === 126 ? decodeTransitString(v) : v;
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const x = v[i]!;
-      if (typeof x === 'string') {
-        const c = x.charCodeAt(0);
-        if (c === 0 || c === 126) v[i] = decodeString(x, policy);
-      } else if (x !== null && typeof x === 'object') decodeMarked(x, policy);
+      if (typeof x === 'number') v[i] = restoreOne(x, w);
+      else if (typeof x === 'string') {
+        if (w.transit && x.charCodeAt(0) === 126) v[i] = decodeTransitString(x);
+      } else if (x !== null && typeof x === 'object') restoreNumbers(x, w);
     }
     return v;
   }
   const d = v as Dict;
   for (const k in d) {
+    // Integer-like keys iterate first, out of document order: let the exact parser handle it.
+    if (INDEX_KEY.test(k)) w.ok = false;
     const x = d[k]!;
-    if (typeof x === 'string') {
-      const c = x.charCodeAt(0);
-      if (c === 0 || c === 126) d[k] = decodeString(x, policy);
-    } else if (x !== null && typeof x === 'object') decodeMarked(x, policy);
+    if (typeof x === 'number') d[k] = restoreOne(x, w);
+    else if (typeof x === 'string') {
+      if (w.transit && x.charCodeAt(0) === 126) d[k] = decodeTransitString(x);
+    } else if (x !== null && typeof x === 'object') restoreNumbers(x, w);
   }
   return d;
-}
-
-function decodeString(s: string, policy: NumberPolicy): Value {
-  const c = s.charCodeAt(0);
-  if (c === 0) return numberFromText(s.slice(1), policy);
-  return c === 126 ? decodeTransitString(s) : s;
 }
 
 function syntaxErrorOffset(e: unknown): number {
