@@ -12,6 +12,12 @@ import type { Entity, Value } from '../values/types.js';
 import { sortInHopsOrder, type HopsData } from './hops.js';
 import type { WrittenVersions } from './written-cache.js';
 
+function addTo(map: Map<string, Entity[]>, vk: string, e: Entity): void {
+  const list = map.get(vk);
+  if (list === undefined) map.set(vk, [e]);
+  else if (list[list.length - 1] !== e) list.push(e);
+}
+
 /** Map key of an index value: strings as themselves (no allocation), others by valueKey. */
 function memKey(v: Value): string {
   if (typeof v === 'string') return v.charCodeAt(0) === 1 ? '\u0001' + valueKey(v) : v;
@@ -66,14 +72,9 @@ export class DataAccess implements HopsData {
       const ds = this.store.dataset(dataset);
       for (const e of this.written?.read(ds, -1, true, false) ?? ds.read(-1, { latestOnly: true, includeDeleted: false })) {
         const ks = inner(e);
-        for (const k of Array.isArray(ks) ? ks : [ks]) {
-          if (k === null || k === undefined) continue;
-          const vk = memKey(k);
-          const list = map.get(vk);
-          if (list) {
-            if (list[list.length - 1] !== e) list.push(e);
-          } else map.set(vk, [e]);
-        }
+        if (Array.isArray(ks)) {
+          for (const k of ks) if (k !== null && k !== undefined) addTo(map, memKey(k), e);
+        } else if (ks !== null && ks !== undefined) addTo(map, memKey(ks), e);
       }
       for (const list of map.values()) sortInHopsOrder(list);
       this.memory.set(mapKey, map);

@@ -72,16 +72,42 @@ export function crc32(s: string): number {
   return (c ^ -1) >>> 0;
 }
 
-/** Sorts entities into hops order, computing each CRC once. */
+/** CRCs of the list being sorted (reused between calls: no allocation per bucket). */
+let crcScratch = new Float64Array(64);
+
+/** Sorts entities into hops order in place, computing each CRC once. */
 export function sortInHopsOrder(list: Entity[]): Entity[] {
-  if (list.length < 2) return list;
-  const keyed = list.map((e) => {
+  const n = list.length;
+  if (n < 2) return list;
+  if (crcScratch.length < n) crcScratch = new Float64Array(n * 2);
+  const crcs = crcScratch;
+  for (let i = 0; i < n; i++) {
+    const id = list[i]!['_id'];
+    crcs[i] = crc32(typeof id === 'string' ? id : '');
+  }
+  // Insertion sort: buckets are small, and this keeps the CRCs aligned with the entities.
+  for (let i = 1; i < n; i++) {
+    const e = list[i]!;
+    const c = crcs[i]!;
     const id = typeof e['_id'] === 'string' ? (e['_id'] as string) : '';
-    return { e, id, crc: crc32(id) };
-  });
-  keyed.sort((a, b) => (a.crc !== b.crc ? b.crc - a.crc : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (let i = 0; i < list.length; i++) list[i] = keyed[i]!.e;
+    let j = i - 1;
+    while (j >= 0) {
+      const cj = crcs[j]!;
+      const before = cj > c || (cj === c && idOf(list[j]!) <= id);
+      if (before) break;
+      list[j + 1] = list[j]!;
+      crcs[j + 1] = cj;
+      j--;
+    }
+    list[j + 1] = e;
+    crcs[j + 1] = c;
+  }
   return list;
+}
+
+function idOf(e: Entity): string {
+  const id = e['_id'];
+  return typeof id === 'string' ? id : '';
 }
 
 function keysOf(v: Value): Value[] {
