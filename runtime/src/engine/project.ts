@@ -65,7 +65,8 @@ export class ProjectRuntime {
     this.log = options.log ?? (() => {});
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.store = Store.open(path.join(options.dataDir, 'datasets'));
-    this.written = new WrittenVersions();
+    // Only datasets a pipe reads (as its source or through hops) are worth keeping decoded.
+    this.written = new WrittenVersions(new Set(manifest.pipes.flatMap((p) => [...p.reads, ...p.hops])));
     this.data = new DataAccess(this.store, this.written);
     const systems = new Map(manifest.systems.map((s) => [s.id, s]));
     const secretsFile = path.join(options.projectRoot, 'secrets.json');

@@ -76,8 +76,9 @@ export class DatasetSink implements Sink {
   constructor(readonly dataset: Dataset, private readonly deletionTracking: boolean, private readonly written?: WrittenVersions) {}
 
   private put(entities: Entity[]): number {
-    const r = this.dataset.write(entities, { returnVersions: this.written !== undefined });
-    if (this.written) this.written.record(this.dataset, r.versions);
+    const keep = this.written !== undefined && this.written.wants(this.dataset.id);
+    const r = this.dataset.write(entities, { returnVersions: keep });
+    if (keep) this.written!.record(this.dataset, r.versions);
     return r.written;
   }
 
