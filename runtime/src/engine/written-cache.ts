@@ -15,17 +15,18 @@ const MAX_VERSIONS = 4_000_000;
 export class WrittenVersions {
   private readonly byDataset = new Map<string, Entity[] | null>();
 
-  /** @param wanted only datasets some pipe reads are worth keeping (undefined: all). */
-  constructor(private readonly wanted?: ReadonlySet<string>) {}
   /** Datasets where some id has more than one version (latest-only reads must filter). */
   private readonly superseded = new Set<string>();
 
-  /** Records versions just written (in `_updated` order). */
+  /** @param wanted only datasets some pipe reads are worth keeping (undefined: all). */
+  constructor(private readonly wanted?: ReadonlySet<string>) {}
+
   /** Whether versions written to this dataset are worth keeping. */
   wants(id: string): boolean {
     return !this.wanted || this.wanted.has(id);
   }
 
+  /** Records versions just written (in `_updated` order). */
   record(ds: Dataset, versions: readonly Entity[]): void {
     if (!this.wants(ds.id)) return;
     let list = this.byDataset.get(ds.id);
