@@ -1,114 +1,96 @@
 import assert from 'node:assert/strict';
-import { Store, type Dataset } from '../../src/store/index.js';
 import { Decimal } from '../../src/values/decimal.js';
 import { NI, type Entity, type Value } from '../../src/values/types.js';
-import { prng, removeDir, tempDir } from './store-helpers.js';
+import { prng, storeFixture } from './store-helpers.js';
 
 const byRef = (e: Entity): Value[] => [e['ref'] ?? null];
 const byTags = (e: Entity): Value[] => (Array.isArray(e['tags']) ? e['tags'] : []);
 const sorted = (a: string[]): string[] => [...a].sort();
 
 describe('store: secondary indexes', () => {
-  let dir: string;
-  let store: Store;
-  let ds: Dataset;
-  beforeEach(() => {
-    dir = tempDir('index');
-    store = Store.open(dir);
-    ds = store.dataset('orders');
-  });
-  afterEach(() => {
-    store.close();
-    removeDir(dir);
-  });
-
-  function reopen(): void {
-    store.close();
-    store = Store.open(dir);
-    ds = store.dataset('orders');
-  }
+  const fx = storeFixture('index', 'orders');
 
   it('finds latest non-deleted versions by key, with set semantics', () => {
-    ds.write([
+    fx.ds.write([
       { _id: 'o1', ref: 'c1' },
       { _id: 'o2', ref: 'c1' },
       { _id: 'o3', ref: 'c2' },
       { _id: 'o4', ref: null },
       { _id: 'o5' },
     ]);
-    const ix = ds.index('ref', byRef);
+    const ix = fx.ds.index('ref', byRef);
     assert.deepEqual(sorted(ix.lookup(['c1'])), ['o1', 'o2']);
     assert.deepEqual(sorted(ix.lookup(['c1', 'c2', 'c1'])), ['o1', 'o2', 'o3']);
     assert.deepEqual(ix.lookup([null]), [], 'null keys are not indexed');
     assert.deepEqual(ix.lookup(['nope']), []);
-    const tags = ds.index('tags', byTags);
-    ds.write([{ _id: 't1', tags: ['x', 'y', 'x'] }, { _id: 't2', tags: ['y'] }]);
+    const tags = fx.ds.index('tags', byTags);
+    fx.ds.write([{ _id: 't1', tags: ['x', 'y', 'x'] }, { _id: 't2', tags: ['y'] }]);
     assert.deepEqual(sorted(tags.lookup(['x', 'y'])), ['t1', 't2']);
   });
 
   it('follows key changes, deletes, _filtered and re-creation (pending writes included)', () => {
-    const ix = ds.index('ref', byRef);
-    ds.write([{ _id: 'o1', ref: 'c1' }, { _id: 'o2', ref: 'c1' }]);
+    const ix = fx.ds.index('ref', byRef);
+    fx.ds.write([{ _id: 'o1', ref: 'c1' }, { _id: 'o2', ref: 'c1' }]);
     assert.deepEqual(sorted(ix.lookup(['c1'])), ['o1', 'o2']);
-    ds.commit();
-    ds.write([{ _id: 'o1', ref: 'c2' }]);
+    fx.ds.commit();
+    fx.ds.write([{ _id: 'o1', ref: 'c2' }]);
     assert.deepEqual(ix.lookup(['c1']), ['o2']);
     assert.deepEqual(ix.lookup(['c2']), ['o1']);
-    ds.write([{ _id: 'o2', ref: 'c1', _deleted: true }]);
+    fx.ds.write([{ _id: 'o2', ref: 'c1', _deleted: true }]);
     assert.deepEqual(ix.lookup(['c1']), []);
-    ds.write([{ _id: 'o1', _filtered: true }]);
+    fx.ds.write([{ _id: 'o1', _filtered: true }]);
     assert.deepEqual(ix.lookup(['c2']), []);
-    ds.write([{ _id: 'o1', ref: 'c1' }]);
+    fx.ds.write([{ _id: 'o1', ref: 'c1' }]);
     assert.deepEqual(ix.lookup(['c1']), ['o1']);
-    ds.commit();
-    reopen();
-    const again = ds.index('ref', byRef);
+    fx.ds.commit();
+    fx.reopen();
+    const again = fx.ds.index('ref', byRef);
     assert.deepEqual(again.lookup(['c1']), ['o1']);
     assert.deepEqual(again.lookup(['c2']), []);
   });
 
   it('several changes of the same entity between lookups remove the right old keys', () => {
-    const ix = ds.index('ref', byRef);
-    ds.write([{ _id: 'o', ref: 'a' }]);
-    ds.commit();
+    const ix = fx.ds.index('ref', byRef);
+    fx.ds.write([{ _id: 'o', ref: 'a' }]);
+    fx.ds.commit();
     assert.deepEqual(ix.lookup(['a']), ['o']);
-    ds.commit();
-    ds.write([{ _id: 'o', ref: 'b' }, { _id: 'o', ref: 'c' }, { _id: 'p', ref: 'a' }, { _id: 'o', ref: 'd' }]);
-    ds.commit();
-    reopen();
-    const back = ds.index('ref', byRef);
+    fx.ds.commit();
+    fx.ds.write([{ _id: 'o', ref: 'b' }, { _id: 'o', ref: 'c' }, { _id: 'p', ref: 'a' }, { _id: 'o', ref: 'd' }]);
+    fx.ds.commit();
+    fx.reopen();
+    const back = fx.ds.index('ref', byRef);
     assert.deepEqual(back.lookup(['a']), ['p']);
     assert.deepEqual(back.lookup(['b', 'c']), []);
     assert.deepEqual(back.lookup(['d']), ['o']);
   });
 
   it('matches keys by value across types (NI, decimal scale), as valueKey does', () => {
-    ds.write([{ _id: 'o1', ref: new NI('crm:1') }, { _id: 'o2', ref: Decimal.parse('1.50')! }, { _id: 'o3', ref: 'crm:1' }]);
-    const ix = ds.index('ref', byRef);
+    fx.ds.write([{ _id: 'o1', ref: new NI('crm:1') }, { _id: 'o2', ref: Decimal.parse('1.50')! }, { _id: 'o3', ref: 'crm:1' }]);
+    const ix = fx.ds.index('ref', byRef);
     assert.deepEqual(ix.lookup([new NI('crm:1')]), ['o1']);
     assert.deepEqual(ix.lookup([Decimal.parse('1.5')!]), ['o2']);
     assert.deepEqual(ix.lookup(['crm:1']), ['o3']);
   });
 
   it('is persisted under its name, reused and caught up lazily after reopen', () => {
-    ds.write([{ _id: 'o1', ref: 'c1' }]);
-    let ix = ds.index('ref', byRef);
+    fx.ds.write([{ _id: 'o1', ref: 'c1' }]);
+    let ix = fx.ds.index('ref', byRef);
     assert.deepEqual(ix.lookup(['c1']), ['o1']);
-    ds.commit();
-    ds.write([{ _id: 'o2', ref: 'c1' }]);
-    ds.commit(); // the index was not looked up: it stays behind and catches up later
-    reopen();
+    fx.ds.commit();
+    fx.ds.write([{ _id: 'o2', ref: 'c1' }]);
+    fx.ds.commit(); // the index was not looked up: it stays behind and catches up later
+    fx.reopen();
     let calls = 0;
-    ix = ds.index('ref', (e) => {
+    ix = fx.ds.index('ref', (e) => {
       calls++;
       return byRef(e);
     });
     assert.deepEqual(sorted(ix.lookup(['c1'])), ['o1', 'o2']);
     assert.equal(calls, 1, 'only the version written after the persisted index was evaluated');
-    ds.commit();
-    reopen();
+    fx.ds.commit();
+    fx.reopen();
     calls = 0;
-    ix = ds.index('ref', (e) => {
+    ix = fx.ds.index('ref', (e) => {
       calls++;
       return byRef(e);
     });
@@ -117,12 +99,12 @@ describe('store: secondary indexes', () => {
   });
 
   it('rollback forgets what the index saw of pending writes', () => {
-    const ix = ds.index('ref', byRef);
-    ds.write([{ _id: 'o1', ref: 'c1' }]);
-    ds.commit();
-    ds.write([{ _id: 'o1', ref: 'c2' }, { _id: 'o2', ref: 'c1' }]);
+    const ix = fx.ds.index('ref', byRef);
+    fx.ds.write([{ _id: 'o1', ref: 'c1' }]);
+    fx.ds.commit();
+    fx.ds.write([{ _id: 'o1', ref: 'c2' }, { _id: 'o2', ref: 'c1' }]);
     assert.deepEqual(sorted(ix.lookup(['c1'])), ['o2']);
-    ds.rollback();
+    fx.ds.rollback();
     assert.deepEqual(ix.lookup(['c1']), ['o1']);
     assert.deepEqual(ix.lookup(['c2']), []);
   });
@@ -130,7 +112,7 @@ describe('store: secondary indexes', () => {
   it('agrees with a brute-force model over random writes, commits, rollbacks and reopens', () => {
     const rnd = prng(7);
     const fn = (e: Entity): Value[] => [e['k'] ?? null, e['k2'] ?? null];
-    let ix = ds.index('k', fn);
+    let ix = fx.ds.index('k', fn);
     let committed = new Map<string, Entity>();
     let model = new Map<string, Entity>();
     for (let step = 0; step < 120; step++) {
@@ -142,19 +124,19 @@ describe('store: secondary indexes', () => {
         else if (r === 1) batch.push({ _id: id, _filtered: true });
         else batch.push({ _id: id, k: rnd(4) === 0 ? null : 'k' + rnd(5), k2: 'k' + rnd(8) });
       }
-      for (const v of ds.write(batch).versions) model.set(v['_id'] as string, v);
+      for (const v of fx.ds.write(batch).versions) model.set(v['_id'] as string, v);
       const action = rnd(10);
       if (action < 5) {
-        ds.commit();
+        fx.ds.commit();
         committed = new Map(model);
       } else if (action === 5) {
-        ds.rollback();
+        fx.ds.rollback();
         model = new Map(committed);
       } else if (action === 6) {
-        ds.commit();
+        fx.ds.commit();
         committed = new Map(model);
-        reopen();
-        ix = ds.index('k', fn);
+        fx.reopen();
+        ix = fx.ds.index('k', fn);
       }
       if (rnd(3) === 0) continue; // let the index fall behind sometimes
       for (let k = 0; k < 8; k++) {
@@ -171,13 +153,13 @@ describe('store: secondary indexes', () => {
     for (let c = 0; c < 10; c++) {
       const batch: Entity[] = [];
       for (let i = 0; i < perCommit; i++) batch.push({ _id: `o${c * 1000 + i}`, ref: `c${i % 37}` });
-      ds.write(batch);
-      ds.commit();
+      fx.ds.write(batch);
+      fx.ds.commit();
     }
-    const ix = ds.index('ref', byRef);
+    const ix = fx.ds.index('ref', byRef);
     assert.equal(ix.lookup(['c5']).length, expected(5));
-    ds.commit();
-    reopen();
-    assert.equal(ds.index('ref', byRef).lookup(['c5', 'c6']).length, expected(5) + expected(6));
+    fx.ds.commit();
+    fx.reopen();
+    assert.equal(fx.ds.index('ref', byRef).lookup(['c5', 'c6']).length, expected(5) + expected(6));
   });
 });

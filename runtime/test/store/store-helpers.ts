@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareEntity } from '../../src/store/record.js';
-import type { Dataset, JoinIndex } from '../../src/store/index.js';
+import { Store, type Dataset, type JoinIndex, type StoreOptions } from '../../src/store/index.js';
 import { Decimal } from '../../src/values/decimal.js';
 import { Float, type Entity, type Value } from '../../src/values/types.js';
 
@@ -153,4 +153,34 @@ export function verifyAgainstLog(ds: Dataset, groupIndex?: JoinIndex): Map<strin
     }
   }
   return latest;
+}
+
+/** A store in a fresh temporary folder around each test, with one dataset opened. */
+export interface StoreFixture {
+  dir: string;
+  store: Store;
+  ds: Dataset;
+  /** Closes and reopens the store (what a restart sees), optionally with other options. */
+  reopen(options?: StoreOptions): void;
+}
+
+/** Registers mocha hooks that give every test of the enclosing `describe` its own store. */
+export function storeFixture(label: string, dataset: string): StoreFixture {
+  const fx = {
+    reopen(options?: StoreOptions): void {
+      fx.store.close();
+      fx.store = Store.open(fx.dir, options);
+      fx.ds = fx.store.dataset(dataset);
+    },
+  } as StoreFixture;
+  beforeEach(() => {
+    fx.dir = tempDir(label);
+    fx.store = Store.open(fx.dir);
+    fx.ds = fx.store.dataset(dataset);
+  });
+  afterEach(() => {
+    fx.store.close();
+    removeDir(fx.dir);
+  });
+  return fx;
 }

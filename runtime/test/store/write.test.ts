@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { Store, type Dataset } from '../../src/store/index.js';
 import { Decimal } from '../../src/values/decimal.js';
 import { writeCanonical } from '../../src/values/json.js';
 import { Bytes, DateTime, DateValue, Float, NI, URI, UUID, type Entity } from '../../src/values/types.js';
-import { removeDir, tempDir } from './store-helpers.js';
+import { storeFixture } from './store-helpers.js';
 
 describe('store: write semantics', () => {
-  let dir: string;
-  let store: Store;
-  let ds: Dataset;
-  beforeEach(() => {
-    dir = tempDir('write');
-    store = Store.open(dir);
-    ds = store.dataset('people');
-  });
-  afterEach(() => {
-    store.close();
-    removeDir(dir);
-  });
+  const fx = storeFixture('write', 'people');
 
   it('appends versions with metadata: _updated sequence, _previous, _ts, _hash', () => {
-    const r = ds.write([{ _id: 'a', name: 'A' }, { _id: 'b', name: 'B' }]);
+    const r = fx.ds.write([{ _id: 'a', name: 'A' }, { _id: 'b', name: 'B' }]);
     assert.equal(r.written, 2);
     assert.equal(r.unchanged, 0);
     assert.equal(r.deleted, 0);
@@ -35,98 +23,98 @@ describe('store: write semantics', () => {
     const nowUs = Date.now() * 1000;
     assert.ok(Math.abs((a!['_ts'] as number) - nowUs) < 60e6, '_ts is wall-clock microseconds');
     assert.equal(a!['_hash'], crypto.createHash('md5').update(writeCanonical({ _deleted: false, _id: 'a', name: 'A' })).digest('hex'));
-    const r2 = ds.write([{ _id: 'a', name: 'A2' }]);
+    const r2 = fx.ds.write([{ _id: 'a', name: 'A2' }]);
     assert.equal(r2.versions[0]!['_previous'], 0);
     assert.equal(r2.versions[0]!['_updated'], 2);
-    assert.equal(ds.size, 3);
+    assert.equal(fx.ds.size, 3);
   });
 
   it('writes only when the hash of the content changes (A → B → A gives three versions)', () => {
-    assert.equal(ds.write([{ _id: 'x', v: 'A' }]).written, 1);
-    assert.equal(ds.write([{ _id: 'x', v: 'A' }]).unchanged, 1);
-    assert.equal(ds.write([{ _id: 'x', v: 'B' }]).written, 1);
-    const r = ds.write([{ _id: 'x', v: 'A' }]);
+    assert.equal(fx.ds.write([{ _id: 'x', v: 'A' }]).written, 1);
+    assert.equal(fx.ds.write([{ _id: 'x', v: 'A' }]).unchanged, 1);
+    assert.equal(fx.ds.write([{ _id: 'x', v: 'B' }]).written, 1);
+    const r = fx.ds.write([{ _id: 'x', v: 'A' }]);
     assert.equal(r.written, 1);
     assert.equal(r.versions[0]!['_previous'], 1);
-    ds.commit();
-    assert.deepEqual([...ds.read(-1, { latestOnly: false })].map((e) => e['v']), ['A', 'B', 'A']);
+    fx.ds.commit();
+    assert.deepEqual([...fx.ds.read(-1, { latestOnly: false })].map((e) => e['v']), ['A', 'B', 'A']);
     // Key order and dropped `_` keys do not change the hash.
-    assert.equal(ds.write([{ v: 'A', _ts: 5, _id: 'x', _updated: 99, _hash: 'zzz' }]).unchanged, 1);
+    assert.equal(fx.ds.write([{ v: 'A', _ts: 5, _id: 'x', _updated: 99, _hash: 'zzz' }]).unchanged, 1);
   });
 
   it('processes a batch in order, including the same _id twice', () => {
-    const r = ds.write([{ _id: 'x', v: 1 }, { _id: 'x', v: 2 }, { _id: 'x', v: 2 }, { _id: 'y', v: 1 }]);
+    const r = fx.ds.write([{ _id: 'x', v: 1 }, { _id: 'x', v: 2 }, { _id: 'x', v: 2 }, { _id: 'y', v: 1 }]);
     assert.equal(r.written, 3);
     assert.equal(r.unchanged, 1);
     assert.deepEqual(r.versions.map((v) => [v['_id'], v['_updated'], v['_previous']]), [['x', 0, null], ['x', 1, 0], ['y', 2, null]]);
-    assert.equal(ds.latest('x')!['v'], 2);
+    assert.equal(fx.ds.latest('x')!['v'], 2);
   });
 
   it('drops root _ keys except _id and _deleted, keeps $ keys and nested _ keys', () => {
-    const r = ds.write([{ _id: 'a', _foo: 1, _ts: 7, _updated: 42, _previous: 3, _hash: 'h', $ids: [new NI('x:1')], nested: { _keep: true } }]);
+    const r = fx.ds.write([{ _id: 'a', _foo: 1, _ts: 7, _updated: 42, _previous: 3, _hash: 'h', $ids: [new NI('x:1')], nested: { _keep: true } }]);
     const v = r.versions[0]!;
     assert.deepEqual(Object.keys(v).sort(), ['$ids', '_deleted', '_hash', '_id', '_previous', '_ts', '_updated', 'nested']);
     assert.equal(v['_updated'], 0);
     assert.deepEqual(v['nested'], { _keep: true });
-    assert.deepEqual(ds.latest('a'), v);
+    assert.deepEqual(fx.ds.latest('a'), v);
   });
 
   it('normalises _deleted to a boolean: only true counts', () => {
-    const r = ds.write([{ _id: 'a', _deleted: 'true' }, { _id: 'b', _deleted: 1 }, { _id: 'c', _deleted: true }, { _id: 'd', _deleted: null }]);
+    const r = fx.ds.write([{ _id: 'a', _deleted: 'true' }, { _id: 'b', _deleted: 1 }, { _id: 'c', _deleted: true }, { _id: 'd', _deleted: null }]);
     assert.deepEqual(r.versions.map((v) => v['_deleted']), [false, false, true, false]);
     assert.equal(r.deleted, 1);
     // A delete flip is a change even with the same content.
-    assert.equal(ds.write([{ _id: 'a', _deleted: true }]).written, 1);
-    assert.equal(ds.write([{ _id: 'a', _deleted: true }]).unchanged, 1);
-    assert.equal(ds.write([{ _id: 'a' }]).written, 1);
-    assert.equal(ds.countLive(), 3);
+    assert.equal(fx.ds.write([{ _id: 'a', _deleted: true }]).written, 1);
+    assert.equal(fx.ds.write([{ _id: 'a', _deleted: true }]).unchanged, 1);
+    assert.equal(fx.ds.write([{ _id: 'a' }]).written, 1);
+    assert.equal(fx.ds.countLive(), 3);
   });
 
   it('writes a deleted version for a new id (a delete is a version like any other)', () => {
-    const r = ds.write([{ _id: 'ghost', _deleted: true, x: 1 }]);
+    const r = fx.ds.write([{ _id: 'ghost', _deleted: true, x: 1 }]);
     assert.equal(r.written, 1);
     assert.equal(r.deleted, 1);
-    assert.equal(ds.latest('ghost')!['_deleted'], true);
-    assert.equal(ds.countLive(), 0);
+    assert.equal(fx.ds.latest('ghost')!['_deleted'], true);
+    assert.equal(fx.ds.countLive(), 0);
   });
 
   it('_filtered deletes an existing live entity, and writes nothing otherwise', () => {
-    ds.write([{ _id: 'a', v: 1 }]);
-    let r = ds.write([{ _id: 'a', _filtered: true, v: 2 }]);
+    fx.ds.write([{ _id: 'a', v: 1 }]);
+    let r = fx.ds.write([{ _id: 'a', _filtered: true, v: 2 }]);
     assert.equal(r.written, 1);
     assert.equal(r.deleted, 1);
     const v = r.versions[0]!;
     assert.equal(v['_deleted'], true);
     assert.equal(v['v'], 2, 'content = the incoming properties');
     assert.equal(v['_filtered'], undefined);
-    r = ds.write([{ _id: 'a', _filtered: true, v: 3 }]);
+    r = fx.ds.write([{ _id: 'a', _filtered: true, v: 3 }]);
     assert.equal(r.written, 0, 'already deleted');
     assert.equal(r.unchanged, 1);
-    r = ds.write([{ _id: 'new', _filtered: true }]);
+    r = fx.ds.write([{ _id: 'new', _filtered: true }]);
     assert.equal(r.written, 0, 'never existed');
-    assert.equal(ds.latest('new'), undefined);
-    r = ds.write([{ _id: 'a', _filtered: false, v: 4 }]);
+    assert.equal(fx.ds.latest('new'), undefined);
+    r = fx.ds.write([{ _id: 'a', _filtered: false, v: 4 }]);
     assert.equal(r.written, 1, '_filtered: false is an ordinary write');
-    assert.equal(ds.latest('a')!['_deleted'], false);
+    assert.equal(fx.ds.latest('a')!['_deleted'], false);
   });
 
   it('rejects a batch with a bad _id, naming the position, and writes nothing of it', () => {
-    ds.write([{ _id: 'ok', v: 1 }]);
+    fx.ds.write([{ _id: 'ok', v: 1 }]);
     const bad: unknown[] = [{ _id: 'a', v: 1 }, { v: 2 }];
-    assert.throws(() => ds.write(bad as Entity[]), /position 1.*_id/);
-    assert.throws(() => ds.write([{ _id: 'a' }, { _id: 7 }]), /position 1/);
-    assert.throws(() => ds.write([{ _id: 'a' }, [1] as unknown as Entity]), /position 1 is not a dict/);
-    assert.throws(() => ds.write([{ _id: 'a' }, { _id: 'b', n: Number.NaN }]), /position 1.*non-finite/);
+    assert.throws(() => fx.ds.write(bad as Entity[]), /position 1.*_id/);
+    assert.throws(() => fx.ds.write([{ _id: 'a' }, { _id: 7 }]), /position 1/);
+    assert.throws(() => fx.ds.write([{ _id: 'a' }, [1] as unknown as Entity]), /position 1 is not a dict/);
+    assert.throws(() => fx.ds.write([{ _id: 'a' }, { _id: 'b', n: Number.NaN }]), /position 1.*non-finite/);
     // A failure half-way undoes the versions already appended by the batch.
-    assert.throws(() => ds.write([{ _id: 'ok', v: 2 }, { _id: 'ok', v: 3 }, { _id: 'b', n: Infinity }]), /position 2/);
-    assert.equal(ds.latest('ok')!['v'], 1);
-    assert.equal(ds.size, 1);
-    assert.equal(ds.latest('a'), undefined);
-    assert.equal(ds.countLive(), 1);
+    assert.throws(() => fx.ds.write([{ _id: 'ok', v: 2 }, { _id: 'ok', v: 3 }, { _id: 'b', n: Infinity }]), /position 2/);
+    assert.equal(fx.ds.latest('ok')!['v'], 1);
+    assert.equal(fx.ds.size, 1);
+    assert.equal(fx.ds.latest('a'), undefined);
+    assert.equal(fx.ds.countLive(), 1);
     // The dataset is still fine afterwards.
-    assert.equal(ds.write([{ _id: 'a', v: 1 }]).versions[0]!['_updated'], 1);
-    ds.commit();
-    assert.equal([...ds.read(-1)].length, 2);
+    assert.equal(fx.ds.write([{ _id: 'a', v: 1 }]).versions[0]!['_updated'], 1);
+    fx.ds.commit();
+    assert.equal([...fx.ds.read(-1)].length, 2);
   });
 
   it('round-trips typed values exactly (decimal scale, integral float, bigint, transit types)', () => {
@@ -149,38 +137,36 @@ describe('store: write semantics', () => {
       str: 'plain "quoted" \\ \u0000 ü ✓ 😀',
       tilde: '~not transit',
     };
-    ds.write([entity]);
-    ds.commit();
-    store.close();
-    store = Store.open(dir);
-    ds = store.dataset('people');
-    const back = ds.latest('typed')!;
+    fx.ds.write([entity]);
+    fx.ds.commit();
+    fx.reopen();
+    const back = fx.ds.latest('typed')!;
     for (const k of Object.keys(entity)) assert.deepEqual(back[k], entity[k], k);
     assert.equal((back['dec'] as Decimal).toString(), '73.50');
     assert.ok(back['float'] instanceof Float);
     assert.equal(typeof back['big'], 'bigint');
-    const fromRead = [...ds.read(-1)][0]!;
+    const fromRead = [...fx.ds.read(-1)][0]!;
     assert.deepEqual(fromRead, back);
-    assert.deepEqual(ds.version(0), back);
+    assert.deepEqual(fx.ds.version(0), back);
   });
 
   it('keeps _id a plain string even when it looks like a transit value', () => {
-    ds.write([{ _id: '~:crm:1', v: 1 }, { _id: '~f1.5', f: new Float(1) }]);
-    ds.commit();
-    assert.equal(ds.latest('~:crm:1')!['_id'], '~:crm:1');
-    assert.equal(ds.latest('~f1.5')!['_id'], '~f1.5');
-    assert.deepEqual([...ds.read(-1)].map((e) => e['_id']), ['~:crm:1', '~f1.5']);
+    fx.ds.write([{ _id: '~:crm:1', v: 1 }, { _id: '~f1.5', f: new Float(1) }]);
+    fx.ds.commit();
+    assert.equal(fx.ds.latest('~:crm:1')!['_id'], '~:crm:1');
+    assert.equal(fx.ds.latest('~f1.5')!['_id'], '~f1.5');
+    assert.deepEqual([...fx.ds.read(-1)].map((e) => e['_id']), ['~:crm:1', '~f1.5']);
   });
 
   it('stores lines as their canonical API rendering, marking lines that need the exact reader', () => {
-    ds.write([{ _id: 'a', b: 1, a: { z: 1, y: [Decimal.parse('1.50')!] } }, { _id: 'f', x: new Float(1) }]);
-    ds.commit();
-    const lines = [...ds.readLines(-1)];
-    const v0 = ds.version(0)!;
+    fx.ds.write([{ _id: 'a', b: 1, a: { z: 1, y: [Decimal.parse('1.50')!] } }, { _id: 'f', x: new Float(1) }]);
+    fx.ds.commit();
+    const lines = [...fx.ds.readLines(-1)];
+    const v0 = fx.ds.version(0)!;
     assert.equal(lines[0], writeCanonical(v0));
     assert.ok(lines[0]!.startsWith('{"_deleted":false,"_hash":"'));
     assert.match(lines[0]!, /"a":\{"y":\["~f1.50"\],"z":1\}/);
-    assert.equal(lines[1], writeCanonical(ds.version(1)!));
+    assert.equal(lines[1], writeCanonical(fx.ds.version(1)!));
     assert.match(lines[1]!, /"x":1\.0/);
   });
 });
