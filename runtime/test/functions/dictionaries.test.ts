@@ -3,15 +3,10 @@ import { DICTIONARIES } from '../../src/functions/dictionaries.js';
 import { STRINGS } from '../../src/functions/strings.js';
 import type { FnContext, FunctionTable, Lambda } from '../../src/functions/types.js';
 import { NI, type Value } from '../../src/values/types.js';
-import { testContext } from '../helpers.js';
+import { functionCaller, testContext } from '../helpers.js';
 
 type Arg = Value | Lambda | undefined;
-type Call = (cx: FnContext, ...args: Arg[]) => Value;
-const fnIn = (cx: FnContext, table: FunctionTable, name: string): ((...args: Arg[]) => Value) => {
-  const impl = table[name] as unknown as Call;
-  assert.ok(impl, `missing ${name}`);
-  return (...args) => impl(cx, ...args);
-};
+const fnIn = (cx: FnContext, table: FunctionTable, name: string): ((...args: Arg[]) => Value) => functionCaller(table, cx)(name);
 const cx = testContext();
 const D = (name: string) => fnIn(cx, DICTIONARIES, name);
 const S = (name: string) => fnIn(cx, STRINGS, name);

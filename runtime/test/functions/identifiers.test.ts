@@ -2,14 +2,9 @@ import assert from 'node:assert/strict';
 import { IDENTIFIERS, parseUuid } from '../../src/functions/identifiers.js';
 import type { FnContext } from '../../src/functions/types.js';
 import { NI, URI, UUID, type Value } from '../../src/values/types.js';
-import { testContext } from '../helpers.js';
+import { functionCaller, testContext } from '../helpers.js';
 
-type Call = (cx: FnContext, ...args: (Value | undefined)[]) => Value;
-const fnIn = (cx: FnContext, name: string): ((...args: (Value | undefined)[]) => Value) => {
-  const impl = IDENTIFIERS[name] as unknown as Call;
-  assert.ok(impl, `missing ${name}`);
-  return (...args) => impl(cx, ...args);
-};
+const fnIn = (cx: FnContext, name: string): ((...args: (Value | undefined)[]) => Value) => functionCaller(IDENTIFIERS, cx)(name);
 const cx = testContext();
 const I = (name: string) => fnIn(cx, name);
 

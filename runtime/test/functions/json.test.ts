@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { JSON_FUNCTIONS, compareCodePoints, pyFloatRepr, pyJson } from '../../src/functions/json.js';
-import type { FnContext, Lambda } from '../../src/functions/types.js';
 import { Decimal } from '../../src/values/decimal.js';
 import { Bytes, DateTime, Float, NI, URI, UUID, type Value } from '../../src/values/types.js';
-import { testContext } from '../helpers.js';
+import { functionCaller, testContext } from '../helpers.js';
 
-type Arg = Value | Lambda | undefined;
-type Call = (cx: FnContext, ...args: Arg[]) => Value;
 const cx = testContext();
-const J = (name: string): ((...args: Arg[]) => Value) => {
-  const impl = JSON_FUNCTIONS[name] as unknown as Call;
-  assert.ok(impl, `missing ${name}`);
-  return (...args) => impl(cx, ...args);
-};
+const J = functionCaller(JSON_FUNCTIONS, cx);
 const isUri = (v: Value): boolean => v instanceof URI;
 const mixed = (): Value => ['abc', [1, 2, 3], { b: 2, a: 1 }, new URI('http://www.example.org/'), new Float(124.4), 12345];
 

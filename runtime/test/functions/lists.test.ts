@@ -3,20 +3,15 @@ import { LISTS } from '../../src/functions/lists.js';
 import { LOGIC } from '../../src/functions/logic.js';
 import { STRINGS } from '../../src/functions/strings.js';
 import { DICTIONARIES } from '../../src/functions/dictionaries.js';
-import type { FnContext, FunctionTable, Lambda } from '../../src/functions/types.js';
+import type { FunctionTable, Lambda } from '../../src/functions/types.js';
 import { Decimal } from '../../src/values/decimal.js';
 import { path } from '../../src/values/path.js';
 import { Float, URI, type Value } from '../../src/values/types.js';
-import { testContext } from '../helpers.js';
+import { functionCaller, testContext } from '../helpers.js';
 
 type Arg = Value | Lambda | undefined;
-type Call = (cx: FnContext, ...args: Arg[]) => Value;
 const cx = testContext();
-const fn = (table: FunctionTable, name: string): ((...args: Arg[]) => Value) => {
-  const impl = table[name] as unknown as Call;
-  assert.ok(impl, `missing ${name}`);
-  return (...args) => impl(cx, ...args);
-};
+const fn = (table: FunctionTable, name: string): ((...args: Arg[]) => Value) => functionCaller(table, cx)(name);
 const L = (name: string) => fn(LISTS, name);
 // Stand-ins for compiled function expressions.
 const upper: Lambda = (x) => fn(STRINGS, 'upper')(x);

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import { LOGIC } from '../../src/functions/logic.js';
-import type { FnContext, Lambda } from '../../src/functions/types.js';
+import type { Lambda } from '../../src/functions/types.js';
 import { Decimal } from '../../src/values/decimal.js';
 import { path } from '../../src/values/path.js';
-import { DateTime, DateValue, Float, NI, URI, type Value } from '../../src/values/types.js';
-import { testContext } from '../helpers.js';
+import { DateTime, DateValue, Float, NI, URI } from '../../src/values/types.js';
+import { functionCaller, testContext } from '../helpers.js';
 
-type Arg = Value | Lambda | undefined;
-type Call = (cx: FnContext, ...args: Arg[]) => Value;
 const cx = testContext();
-const G = (name: string): ((...args: Arg[]) => Value) => {
-  const impl = LOGIC[name] as unknown as Call;
-  assert.ok(impl, `missing ${name}`);
-  return (...args) => impl(cx, ...args);
-};
+const G = functionCaller(LOGIC, cx);
 const http = new URI('http://www.example.org/');
 
 describe('functions/logic', () => {

@@ -3,15 +3,10 @@ import { MISC, isChanged, murmur3x64_128 } from '../../src/functions/misc.js';
 import type { FnContext, Lambda } from '../../src/functions/types.js';
 import { path } from '../../src/values/path.js';
 import { Bytes, DateTime, type Entity, type Value } from '../../src/values/types.js';
-import { testContext } from '../helpers.js';
+import { functionCaller, testContext } from '../helpers.js';
 
 type Arg = Value | Lambda | undefined;
-type Call = (cx: FnContext, ...args: Arg[]) => Value;
-const fnIn = (cx: FnContext, name: string): ((...args: Arg[]) => Value) => {
-  const impl = MISC[name] as unknown as Call;
-  assert.ok(impl, `missing ${name}`);
-  return (...args) => impl(cx, ...args);
-};
+const fnIn = (cx: FnContext, name: string): ((...args: Arg[]) => Value) => functionCaller(MISC, cx)(name);
 const cx = testContext();
 const M = (name: string) => fnIn(cx, name);
 

@@ -1,26 +1,19 @@
 import assert from 'node:assert/strict';
 import { LOGIC } from '../../src/functions/logic.js';
 import { NULLS } from '../../src/functions/nulls.js';
-import type { FnContext, Lambda } from '../../src/functions/types.js';
+import type { Lambda } from '../../src/functions/types.js';
 import { path } from '../../src/values/path.js';
-import type { Value } from '../../src/values/types.js';
-import { testContext } from '../helpers.js';
+import { functionCaller, testContext } from '../helpers.js';
 
-type Arg = Value | Lambda | undefined;
-type Call = (cx: FnContext, ...args: Arg[]) => Value;
 const cx = testContext();
-const N = (name: string): ((...args: Arg[]) => Value) => {
-  const impl = NULLS[name] as unknown as Call;
-  assert.ok(impl, `missing ${name}`);
-  return (...args) => impl(cx, ...args);
-};
-const gt = LOGIC['gt'] as unknown as Call;
+const N = functionCaller(NULLS, cx);
+const gt = functionCaller(LOGIC, cx)('gt');
 
 describe('functions/nulls', () => {
   describe('coalesce', () => {
     it('documented examples', () => {
       assert.equal(N('coalesce')(undefined, path({ tags: [null, 'b', 'c'] }, ['tags'])), 'b');
-      const expensive: Lambda = (x) => gt(cx, path(x, ['expenses']), 1000);
+      const expensive: Lambda = (x) => gt(path(x, ['expenses']), 1000);
       const hobbies = [{ n: 'chess', expenses: 10 }, { n: 'golf', expenses: 5000 }, { n: 'sail', expenses: 9000 }];
       assert.deepEqual(N('coalesce')(expensive, hobbies), { n: 'golf', expenses: 5000 });
     });

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { SETS } from '../../src/functions/sets.js';
-import type { FnContext } from '../../src/functions/types.js';
 import { Decimal } from '../../src/values/decimal.js';
-import { Float, NI, type Value } from '../../src/values/types.js';
-import { testContext } from '../helpers.js';
+import { Float, NI } from '../../src/values/types.js';
+import { functionCaller, testContext } from '../helpers.js';
 
-type Call = (cx: FnContext, ...args: Value[]) => Value;
 const cx = testContext();
-const T = (name: string): ((...args: Value[]) => Value) => {
-  const impl = SETS[name] as unknown as Call;
-  assert.ok(impl, `missing ${name}`);
-  return (...args) => impl(cx, ...args);
-};
+const T = functionCaller(SETS, cx);
 
 describe('functions/sets', () => {
   describe('difference', () => {

@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 import { STRINGS } from '../../src/functions/strings.js';
-import type { FnContext, Lambda } from '../../src/functions/types.js';
 import { Decimal } from '../../src/values/decimal.js';
 import { path } from '../../src/values/path.js';
-import { Bytes, DateTime, DateValue, Float, NI, URI, UUID, type Value } from '../../src/values/types.js';
-import { testContext } from '../helpers.js';
+import { Bytes, DateTime, DateValue, Float, NI, URI, UUID } from '../../src/values/types.js';
+import { functionCaller, testContext } from '../helpers.js';
 
-type Arg = Value | Lambda | undefined;
-type Call = (cx: FnContext, ...args: Arg[]) => Value;
 const cx = testContext();
-const S = (name: string): ((...args: Arg[]) => Value) => {
-  const impl = STRINGS[name] as unknown as Call;
-  assert.ok(impl, `missing ${name}`);
-  return (...args) => impl(cx, ...args);
-};
+const S = functionCaller(STRINGS, cx);
 
 describe('functions/strings', () => {
   describe('concat', () => {
