@@ -9,60 +9,94 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, ProposedFeatures, TextDocumentSyncKind, TextDocuments, createConnection, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkProject } from '@dtl/compiler/check/check-project';
-import { loadToolConfig, type ToolConfig } from '@dtl/compiler/check/tool-config';
-import { configFilesOf, projectFromFiles, type ConfigFile } from '@dtl/compiler/project/load';
-import { parseJson } from '@dtl/compiler/syntax/parser';
+import { loadToolConfig, projectEnv, type ToolConfig } from '@dtl/compiler/check/tool-config';
+import type { EnvVars } from '@dtl/compiler/config/env';
+import { configFilesOf, projectFromFiles, readConfigFile, type ConfigFile } from '@dtl/compiler/project/load';
 import { loadPrecompiledValidators } from '@dtl/compiler/config/schemas';
 import type { Diagnostic } from '@dtl/compiler/diagnostics';
+
+/** Editors send a change per keystroke; checking waits for a pause this long. */
+const CHECK_DELAY_MS = 150;
+
+/**
+ * The project a file belongs to: the folder above its `pipes/` or `systems/` folder, else the
+ * folder it is in (where a `sesam.conf.json` or `node-metadata.conf.json` lives) — the same
+ * project `dtl check` would load.
+ */
+export function projectRootOf(file: string): string {
+  for (let dir = path.dirname(file); ; ) {
+    const name = path.basename(dir);
+    if (name === 'pipes' || name === 'systems') return path.dirname(dir);
+    const up = path.dirname(dir);
+    if (up === dir) return path.dirname(file);
+    dir = up;
+  }
+}
 
 export async function startServer(): Promise<void> {
   await loadPrecompiledValidators();
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
-  let roots: string[] = [];
+  /** Parsed files by path with the text they came from, reused while it is unchanged (most files, most keystrokes). */
+  const parsed = new Map<string, { text: string; file: ConfigFile }>();
+  const pending = new Map<string, NodeJS.Timeout>();
 
-  connection.onInitialize((params) => {
-    roots = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
-    if (roots.length === 0 && params.rootUri) roots = [fileURLToPath(params.rootUri)];
-    return { capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } };
-  });
+  connection.onInitialize(() => ({ capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } }));
 
-  const rootOf = (file: string): string => {
-    const r = roots.filter((x) => file.startsWith(x + path.sep)).sort((a, b) => b.length - a.length)[0];
-    if (r) return r;
-    const dir = path.dirname(file);
-    return path.basename(dir) === 'pipes' || path.basename(dir) === 'systems' ? path.dirname(dir) : dir;
+  /** A file as the editor has it: the open buffer, else the file on disk. */
+  const fileOf = (root: string, p: string): ConfigFile => {
+    const open = documents.get(pathToFileURL(p).href);
+    let text: string;
+    try {
+      text = open ? open.getText() : fs.readFileSync(p, 'utf8');
+    } catch {
+      text = '';
+    }
+    const known = parsed.get(p);
+    if (known?.text === text) return known.file;
+    const file = readConfigFile(root, p, text, p);
+    parsed.set(p, { text, file });
+    return file;
   };
 
-  const validate = (uri: string): void => {
-    if (!uri.startsWith('file:')) return;
-    const file = fileURLToPath(uri);
-    const root = rootOf(file);
+  const check = (root: string, changed: string): void => {
     let paths: string[];
     try {
       paths = configFilesOf(root).files;
     } catch {
       paths = [];
     }
-    if (!paths.includes(file)) paths.push(file);
-    const files: ConfigFile[] = paths.map((p) => {
-      const open = documents.get(pathToFileURL(p).href);
-      const text = open ? open.getText() : fs.readFileSync(p, 'utf8');
-      return { path: p, display: p, rel: path.relative(root, p).split(path.sep).join('/'), text, parse: parseJson(text) };
-    });
+    if (!paths.includes(changed)) paths.push(changed);
+    const files = paths.map((p) => fileOf(root, p));
     let toolConfig: ToolConfig | undefined;
+    let env: EnvVars | undefined;
     try {
       toolConfig = loadToolConfig(root);
+      env = projectEnv(root, toolConfig);
     } catch {
-      toolConfig = undefined;
+      // A broken dtl.config.json or env file is reported by `dtl check`; the editor checks on without it.
     }
-    const result = checkProject(projectFromFiles(root, files), { toolConfig });
+    const result = checkProject(projectFromFiles(root, files), { toolConfig, env });
     const byFile = new Map<string, LspDiagnostic[]>(paths.map((p) => [p, []]));
     for (const d of result.diagnostics) byFile.get(d.file)?.push(toLsp(d));
     for (const [p, diags] of byFile) void connection.sendDiagnostics({ uri: pathToFileURL(p).href, diagnostics: diags });
   };
 
-  documents.onDidChangeContent((e) => validate(e.document.uri));
+  const schedule = (uri: string): void => {
+    if (!uri.startsWith('file:')) return;
+    const file = fileURLToPath(uri);
+    const root = projectRootOf(file);
+    clearTimeout(pending.get(root));
+    pending.set(
+      root,
+      setTimeout(() => {
+        pending.delete(root);
+        check(root, file);
+      }, CHECK_DELAY_MS),
+    );
+  };
+
+  documents.onDidChangeContent((e) => schedule(e.document.uri));
   documents.listen(connection);
   connection.listen();
 }

@@ -103,4 +103,31 @@ describe('language server (LSP over stdio)', function () {
       proc.kill();
     }
   });
+
+  it('checks a project in a subfolder of the workspace as dtl check does (its systems, a BOM, no false reports)', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dtl-lsp-ws-'));
+    const root = path.join(ws, 'projects', 'orders');
+    fs.mkdirSync(path.join(root, 'pipes'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'systems'));
+    // sesam-py tooling writes files with a byte order mark; dtl check tolerates it.
+    fs.writeFileSync(path.join(root, 'systems', 'feed.conf.json'), '\ufeff' + JSON.stringify({ _id: 'feed', type: 'system:url', base_url: 'data/' }));
+    const file = path.join(root, 'pipes', 'orders.conf.json');
+    const text = JSON.stringify({ _id: 'orders', type: 'pipe', source: { type: 'json', system: 'feed', url: 'orders.json' } }, null, 2);
+    fs.writeFileSync(file, text);
+    const proc = spawn(process.execPath, [SERVER, '--stdio']);
+    const client = new Client(proc);
+    try {
+      await client.request('initialize', { processId: process.pid, rootUri: pathToFileURL(ws).href, capabilities: {}, workspaceFolders: [{ uri: pathToFileURL(ws).href, name: 'ws' }] });
+      client.notify('initialized', {});
+      const uri = pathToFileURL(file).href;
+      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'json', version: 1, text } });
+      type Diags = { uri: string; diagnostics: { code: string; message: string }[] };
+      const published = (u: string): Promise<Diags> => client.waitFor((n) => (n.method === 'textDocument/publishDiagnostics' && (n.params as Diags).uri === u ? (n.params as Diags) : undefined));
+      assert.deepEqual((await published(uri)).diagnostics, []);
+      assert.deepEqual((await published(pathToFileURL(path.join(root, 'systems', 'feed.conf.json')).href)).diagnostics, []);
+    } finally {
+      proc.kill();
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
 });

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { loadEnvFile, type EnvVars } from '../config/env.js';
 import type { Severity } from '../diagnostics.js';
 import { didYouMean } from '../util/suggest.js';
 import { RULES, isRuleCode, type RuleCode } from './codes.js';
@@ -23,6 +24,12 @@ export const DEFAULT_TOOL_CONFIG: ToolConfig = { rules: {}, externalDatasets: []
 export class ToolConfigError extends Error {}
 
 export const TOOL_CONFIG_FILE = 'dtl.config.json';
+
+/** The env variables a project is checked with: `envFile` if given, else the tool config's `env`. */
+export function projectEnv(root: string, toolConfig: ToolConfig, envFile?: string): EnvVars | undefined {
+  const file = envFile ?? (toolConfig.env ? path.resolve(root, toolConfig.env) : undefined);
+  return file ? loadEnvFile(file) : undefined;
+}
 
 export function loadToolConfig(root: string): ToolConfig {
   const file = path.join(root, TOOL_CONFIG_FILE);

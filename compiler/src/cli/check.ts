@@ -1,13 +1,27 @@
 /** `dtl check PATH`: lint a project for CI. */
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkProject } from '../check/check-project.js';
-import { loadToolConfig } from '../check/tool-config.js';
-import { loadEnvFile, type EnvVars } from '../config/env.js';
-import { loadProject } from '../project/load.js';
+import { checkProject, type CheckResult } from '../check/check-project.js';
+import { loadToolConfig, projectEnv } from '../check/tool-config.js';
+import type { EnvVars } from '../config/env.js';
+import { loadProject, type Project } from '../project/load.js';
 import { formatGithub, formatJson, formatSarif } from './formats/machine.js';
 import { formatPretty, summaryLine } from './formats/pretty.js';
 import { type CliIO, UsageError, toolVersion } from './io.js';
+
+/** A project with its check result and the env it was checked with. */
+export interface Loaded {
+  project: Project;
+  check: CheckResult;
+  env: EnvVars | undefined;
+}
+
+/** Loads and checks a project the way every command does (tool config, env file). */
+export function loadAndCheck(target: string, envFile: string | undefined): Loaded {
+  const project = loadProject(target);
+  const toolConfig = loadToolConfig(project.root);
+  const env = projectEnv(project.root, toolConfig, envFile);
+  return { project, check: checkProject(project, { env, toolConfig }), env };
+}
 
 export const CHECK_HELP = `Usage: dtl check [PATH] [options]
 
@@ -51,12 +65,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     maxWarnings = n;
   }
   const target = positionals[0] ?? '.';
-  const project = loadProject(target);
-  const toolConfig = loadToolConfig(project.root);
-  let env: EnvVars | undefined;
-  const envFile = values.env ?? (toolConfig.env ? path.resolve(project.root, toolConfig.env) : undefined);
-  if (envFile) env = loadEnvFile(envFile);
-  const result = checkProject(project, { env, toolConfig });
+  const { project, check: result } = loadAndCheck(target, values.env);
   let diags = result.diagnostics;
   if (values.quiet) diags = diags.filter((d) => d.severity === 'error');
 

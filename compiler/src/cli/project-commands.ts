@@ -14,28 +14,12 @@ import { parseJsonValues } from '@dtl/runtime/engine/json-stream';
 import { Store } from '@dtl/runtime/store/index';
 import { STORED, parseJson, writePretty } from '@dtl/runtime/values/json';
 import type { Entity, Value } from '@dtl/runtime/values/types';
-import { checkProject, type CheckResult } from '../check/check-project.js';
-import { loadToolConfig } from '../check/tool-config.js';
-import { loadEnvFile, type EnvVars } from '../config/env.js';
 import { buildProject, type BuildOutput } from '../codegen/build.js';
-import { loadProject, type Project } from '../project/load.js';
+import type { Project } from '../project/load.js';
+import { loadAndCheck, type Loaded } from './check.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { formatPretty, summaryLine } from './formats/pretty.js';
 import { type CliIO, UsageError, toolVersion } from './io.js';
-
-interface Loaded {
-  project: Project;
-  check: CheckResult;
-  env: EnvVars | undefined;
-}
-
-export function loadAndCheck(target: string, envFile: string | undefined): Loaded {
-  const project = loadProject(target);
-  const toolConfig = loadToolConfig(project.root);
-  const file = envFile ?? (toolConfig.env ? path.resolve(project.root, toolConfig.env) : undefined);
-  const env = file ? loadEnvFile(file) : undefined;
-  return { project, check: checkProject(project, { env, toolConfig }), env };
-}
 
 export function printDiagnostics(io: CliIO, project: Project, diags: readonly Diagnostic[], onlyErrors = false): void {
   const shown = onlyErrors ? diags.filter((d) => d.severity === 'error') : diags;

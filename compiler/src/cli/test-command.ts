@@ -13,7 +13,8 @@ import { openSource } from '@dtl/runtime/engine/sources';
 import { writeJson } from '@dtl/runtime/values/json';
 import type { Entity } from '@dtl/runtime/values/types';
 import { compareOutputs, expectedText, loadSpecs, SpecError, type TestSpec } from '../testing/specs.js';
-import { buildOrReport, importBuild, loadAndCheck } from './project-commands.js';
+import { loadAndCheck } from './check.js';
+import { buildOrReport, importBuild } from './project-commands.js';
 import { type CliIO, UsageError } from './io.js';
 
 export const TEST_HELP = `Usage: dtl test [PATH] [--update] [--env FILE] [--keep]

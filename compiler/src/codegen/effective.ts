@@ -90,15 +90,21 @@ function plain(node: JsonValue | undefined, cx: ResolveContext): Record<string, 
   return (out && typeof out === 'object' && !Array.isArray(out) ? out : {}) as Record<string, unknown>;
 }
 
+/** A pipe's source or sink, resolved and checked against what the local runtime runs. */
+function localComponent(node: JsonObject, role: 'source' | 'sink', runs: readonly string[], defaultType: string, cx: ResolveContext): { resolved: JsonObject; config: Record<string, unknown>; type: string } {
+  const resolved = resolveConditional(node, role, cx);
+  if (resolved.kind !== 'object') throw new BuildError(`The ${role} of pipe '${cx.pipeId}' must be an object.`, cx.file, resolved.range);
+  const config = plain(resolved, cx);
+  const type = typeof config.type === 'string' ? config.type : defaultType;
+  if (!runs.includes(type)) {
+    throw new BuildError(`Pipe '${cx.pipeId}': the ${type || 'untyped'} ${role} cannot run on the local runtime (it runs ${runs.join(', ')}).`, cx.file, (member(resolved, 'type')?.value ?? resolved).range);
+  }
+  return { resolved, config, type };
+}
+
 export function effectiveSource(node: JsonObject | undefined, cx: ResolveContext): ManifestSource {
   if (!node) return { type: 'dataset', dataset: cx.pipeId, config: {} };
-  const resolved = resolveConditional(node, 'source', cx);
-  if (resolved.kind !== 'object') throw new BuildError(`The source of pipe '${cx.pipeId}' must be an object.`, cx.file, resolved.range);
-  const config = plain(resolved, cx);
-  const type = typeof config.type === 'string' ? config.type : '';
-  if (!LOCAL_SOURCES.includes(type)) {
-    throw new BuildError(`Pipe '${cx.pipeId}': the ${type || 'untyped'} source cannot run on the local runtime (it runs ${LOCAL_SOURCES.join(', ')}).`, cx.file, (member(resolved, 'type')?.value ?? resolved).range);
-  }
+  const { resolved, config, type } = localComponent(node, 'source', LOCAL_SOURCES, '', cx);
   const src: ManifestSource = { type, config };
   if (type === 'dataset') return { ...src, dataset: String(config.dataset) };
   if (type === 'embedded') {
@@ -110,13 +116,7 @@ export function effectiveSource(node: JsonObject | undefined, cx: ResolveContext
 
 export function effectiveSink(node: JsonObject | undefined, cx: ResolveContext): ManifestSink {
   if (!node) return { type: 'dataset', dataset: cx.pipeId, config: {} };
-  const resolved = resolveConditional(node, 'sink', cx);
-  if (resolved.kind !== 'object') throw new BuildError(`The sink of pipe '${cx.pipeId}' must be an object.`, cx.file, resolved.range);
-  const config = plain(resolved, cx);
-  const type = typeof config.type === 'string' ? config.type : 'dataset';
-  if (!LOCAL_SINKS.includes(type)) {
-    throw new BuildError(`Pipe '${cx.pipeId}': the ${type} sink cannot run on the local runtime (it runs ${LOCAL_SINKS.join(', ')}).`, cx.file, (member(resolved, 'type')?.value ?? resolved).range);
-  }
+  const { config, type } = localComponent(node, 'sink', LOCAL_SINKS, 'dataset', cx);
   if (type === 'dataset') return { type, dataset: typeof config.dataset === 'string' ? config.dataset : cx.pipeId, config };
   return { type, config };
 }

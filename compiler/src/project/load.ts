@@ -75,20 +75,25 @@ function collectConfFiles(dir: string, out: string[]): void {
 
 export function loadProject(target: string): Project {
   const { root, files } = configFilesOf(target);
-  const configFiles = files.map((p) => {
-    let text: string;
+  return projectFromFiles(root, files.map((p) => readConfigFile(root, p)));
+}
+
+/**
+ * One config file of the project at `root`, parsed: read from disk unless its `text` is given
+ * (an editor buffer). `display` is how diagnostics name it (default: relative to the cwd).
+ */
+export function readConfigFile(root: string, p: string, text?: string, display = path.relative(process.cwd(), p) || p): ConfigFile {
+  if (text === undefined) {
     try {
       text = fs.readFileSync(p, 'utf8');
     } catch (e) {
       throw new ProjectLoadError(`Cannot read ${p}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    // sesam-py writes env files with a BOM; tolerate it in config files too.
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const display = path.relative(process.cwd(), p) || p;
-    const rel = path.relative(root, p).split(path.sep).join('/');
-    return { path: p, display, rel, text, parse: parseJson(text) };
-  });
-  return projectFromFiles(root, configFiles);
+  }
+  // sesam-py writes env files with a BOM; tolerate it in config files too.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const rel = path.relative(root, p).split(path.sep).join('/');
+  return { path: p, display, rel, text, parse: parseJson(text) };
 }
 
 /** Builds a project from already parsed files (the language server keeps its own buffers). */

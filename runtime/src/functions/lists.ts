@@ -9,7 +9,7 @@ import { compareValues, truthy, valueKey } from '../values/compare.js';
 import { add, asNum, type Num } from '../values/numeric.js';
 import { isDict, normInt, setProp, type Dict, type Value } from '../values/types.js';
 import { encodeTop } from './json.js';
-import { firstValue, mapValues, toList } from './support.js';
+import { firstOccurrences, firstValue, mapValues, toList } from './support.js';
 import type { FnContext, FunctionTable, Lambda } from './types.js';
 
 // ------------------------------------------------------------------------------ argument helpers
@@ -229,15 +229,7 @@ function min(_cx: FnContext, f: Lambda | undefined, values: Value): Value {
 // ------------------------------------------------------------------------------ per-item functions
 
 function distinct(_cx: FnContext, f: Lambda | undefined, values: Value): Value {
-  const seen = new Set<string>();
-  const out: Value[] = [];
-  for (const x of toList(values)) {
-    const k = valueKey(f ? call(f, x) : x);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(x);
-  }
-  return out;
+  return firstOccurrences(toList(values), f ? (x) => call(f, x) : undefined);
 }
 
 // Map-style: a single value gives one {key, value} dict, a list a list of them (docs).

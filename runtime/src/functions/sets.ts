@@ -6,7 +6,7 @@
  */
 import { valueKey } from '../values/compare.js';
 import type { Value } from '../values/types.js';
-import { toList } from './support.js';
+import { firstOccurrences, toList } from './support.js';
 import type { FnContext, FunctionTable } from './types.js';
 
 function keySet(v: Value): Set<string> {
@@ -29,15 +29,7 @@ function intersects(_cx: FnContext, values1: Value, values2: Value): Value {
 }
 
 function union(_cx: FnContext, values1: Value, values2: Value): Value {
-  const seen = new Set<string>();
-  const out: Value[] = [];
-  for (const x of [...toList(values1), ...toList(values2)]) {
-    const k = valueKey(x);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(x);
-  }
-  return out;
+  return firstOccurrences([...toList(values1), ...toList(values2)]);
 }
 
 export const SETS: FunctionTable = {

@@ -1,7 +1,8 @@
 /**
  * Shared value-shape helpers for function implementations: list coercion, first values,
- * map-style application with silent dropping.
+ * map-style application with silent dropping, first occurrences by DTL equality.
  */
+import { valueKey } from '../values/compare.js';
 import type { Value } from '../values/types.js';
 
 /** null → [], scalar → [scalar], list → itself. */
@@ -56,4 +57,17 @@ export function castValues(v: Value | undefined, cast: (x: Value) => Value | und
   }
   const r = one(v);
   return r === undefined ? null : r;
+}
+
+/** The first occurrence of each value, by DTL equality of `key(x)` (default: the value itself). */
+export function firstOccurrences(values: readonly Value[], key: (x: Value) => Value = (x) => x): Value[] {
+  const seen = new Set<string>();
+  const out: Value[] = [];
+  for (const x of values) {
+    const k = valueKey(key(x));
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(x);
+  }
+  return out;
 }
