@@ -455,8 +455,18 @@ export class DtlCompiler {
     let chain = ctx.chain;
     let needsCtx = false;
     for (const spec of specs) {
-      const { code, usesCtx } = this.hopsSpec(spec, ctx, chain);
-      needsCtx ||= usesCtx;
+      // A spec is a module-level constant: the variables it reads are its own parameters (`r`,
+      // `c`, `e`), and only `c` (the caller's _T and _P, nested hops included) concerns the caller.
+      const saved = this.usage.splice(0);
+      const used = new Set<string>();
+      this.usage.push(used);
+      let code: string;
+      try {
+        code = this.hopsSpec(spec, ctx, chain);
+      } finally {
+        this.usage.splice(0, this.usage.length, ...saved);
+      }
+      needsCtx ||= used.has('c');
       names.push(this.consts.pool('HS', code));
       chain = this.chainAfterSpec(spec, chain);
     }
@@ -470,24 +480,19 @@ export class DtlCompiler {
   }
 
   /** Compiles one hops spec to a descriptor the runtime's hops executor understands. */
-  private hopsSpec(spec: HopsSpec, outer: Ctx, chain: Chain): { code: string; usesCtx: boolean } {
+  private hopsSpec(spec: HopsSpec, outer: Ctx, chain: Chain): string {
     const ctx: Ctx = { depth: outer.depth, hops: true, rule: outer.rule, chain };
     const dsOf = new Map(spec.datasets.map((d) => [d.alias, d.dataset]));
     for (const d of spec.datasets) this.hopsDatasets.add(d.dataset);
     const plan = joinPlan(spec);
-    let usesCtx = false;
-    const track = (code: string): string => {
-      if (/\bc\.(T|P)\b/.test(code)) usesCtx = true;
-      return code;
-    };
     const steps = plan.order.map((j) => {
       const inner = this.entityFn(j.inner.expr, j.inner.alias);
       const index = indexName(dsOf.get(j.inner.alias)!, inner);
-      return `{ alias: ${JSON.stringify(j.inner.alias)}, dataset: ${JSON.stringify(dsOf.get(j.inner.alias)!)}, outer: (r, c) => ${track(this.expr(j.outer.expr, ctx))}, inner: ${inner}, index: ${JSON.stringify(index)} }`;
+      return `{ alias: ${JSON.stringify(j.inner.alias)}, dataset: ${JSON.stringify(dsOf.get(j.inner.alias)!)}, outer: (r, c) => ${this.expr(j.outer.expr, ctx)}, inner: ${inner}, index: ${JSON.stringify(index)} }`;
     });
-    const filters = [...spec.filters.map((f) => `(r, c) => rt.truthy(${track(this.expr(f, ctx))})`)];
+    const filters = [...spec.filters.map((f) => `(r, c) => rt.truthy(${this.expr(f, ctx)})`)];
     for (const j of plan.extra) {
-      filters.push(`(r, c) => rt.intersects(${track(this.expr(j.left.expr, ctx))}, ${track(this.expr(j.right.expr, ctx))})`);
+      filters.push(`(r, c) => rt.intersects(${this.expr(j.left.expr, ctx)}, ${this.expr(j.right.expr, ctx)})`);
     }
     const subsets = spec.subsets.map((s) => `{ alias: ${JSON.stringify(s.alias)}, test: ${this.subsetFn(s.expr)} }`);
     let ret: string;
@@ -495,7 +500,7 @@ export class DtlCompiler {
     if (!spec.return) ret = `{ kind: 'aliases', aliases: [${JSON.stringify(last)}] }`;
     else if (spec.return.k === 'aliases') ret = `{ kind: 'aliases', aliases: ${JSON.stringify(spec.return.aliases)} }`;
     else if (spec.return.k === 'path') ret = `{ kind: 'expr', fn: (r, c) => ${this.expr(spec.return.path, ctx)} }`;
-    else ret = `{ kind: 'expr', fn: (r, c) => ${track(this.expr(spec.return.expr, ctx))} }`;
+    else ret = `{ kind: 'expr', fn: (r, c) => ${this.expr(spec.return.expr, ctx)} }`;
     this.collectDependencies(spec, plan, chain, dsOf);
     const code = `{
   datasets: ${JSON.stringify(spec.datasets.map((d) => ({ dataset: d.dataset, alias: d.alias })))},
@@ -505,7 +510,7 @@ export class DtlCompiler {
   ret: ${ret},
   recurse: ${spec.recurse}, maxDepth: ${spec.maxDepth === null ? 'null' : spec.maxDepth}, excludeRoot: ${spec.excludeRoot},
 }`;
-    return { code, usesCtx };
+    return code;
   }
 
   /** A function of one entity for an expression over a single alias (`_S` included). */

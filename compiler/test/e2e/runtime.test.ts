@@ -212,6 +212,32 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     r.close();
   });
 
+  it('a hops nested in a hops return sees the rule target (_T) through both levels', async () => {
+    const r = await start({
+      'sesam.conf.json': [
+        { _id: 'orders', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'o1', customer_id: 'c1' }] } },
+        { _id: 'tags', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 't1', order: 'o1', tag: 'gold' }, { _id: 't2', order: 'o1', tag: 'tin' }] } },
+        {
+          _id: 'report',
+          type: 'pipe',
+          source: { type: 'embedded', entities: [{ _id: 'c1' }] },
+          transform: {
+            type: 'dtl',
+            rules: {
+              default: [
+                ['add', 'tag', 'gold'],
+                ['add', 'found', ['hops', { datasets: ['orders o'], where: ['eq', '_S._id', 'o.customer_id'], return: ['hops', { datasets: ['tags b'], where: ['eq', 'b.tag', '_T.tag'], return: 'b._id' }] }]],
+              ],
+            },
+          },
+        },
+      ],
+    });
+    await r.rt.runOnce();
+    assert.deepEqual(r.dataset('report').map((e) => [e._id, e.found]), [['c1', [['t1']]]]);
+    r.close();
+  });
+
   it('dependency tracking follows apply-hops chains two datasets deep', async () => {
     // customer → orders (by customer_id) → products (by ean): a product rename reaches the customer.
     const r = await start({
