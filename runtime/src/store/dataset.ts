@@ -121,7 +121,7 @@ const STORE_FILE = /^(?:log-\d+\.jsonl|.*\.sst|versions\.bin|.*\.tmp-.*)$/;
 interface ScanItem {
   u: number;
   meta: number;
-  line: string;
+  entity: Entity;
 }
 
 export class Dataset {
@@ -181,8 +181,7 @@ export class Dataset {
       },
       scanLatest: (after, end) => this.scan(after, end, true, true),
       meta: (u) => log.meta(u),
-      line: (u) => log.line(u),
-      decoded: (u) => this.decodedVersion?.(u),
+      version: (u) => this.decodedVersion?.(u) ?? parseLine(log.line(u)),
     };
   }
 
@@ -416,22 +415,33 @@ export class Dataset {
     const superseded = latestOnly ? this.supersededIn(first, end) : undefined;
     const offs = new Float64Array(READ_CHUNK + 1);
     const metas = new Float64Array(READ_CHUNK);
-    const item: ScanItem = { u: 0, meta: 0, line: '' };
+    const item: ScanItem = { u: 0, meta: 0, entity: {} };
+    const decoded = this.decodedVersion;
     for (let a = first; a <= end; a += READ_CHUNK) {
       const n = Math.min(READ_CHUNK, end - a + 1);
       this.log.load(a, n, offs, metas);
       const base = offs[0]!;
-      const buf = this.log.readBytes(base, offs[n]!);
-      // Decoding ASCII as latin1 is a plain copy, twice as fast as the UTF-8 decoder.
-      const encoding = isAscii(buf) ? 'latin1' : 'utf8';
+      // Read only when some version of the chunk is not held decoded by the owner.
+      let buf: Buffer | undefined;
+      let encoding: 'latin1' | 'utf8' = 'utf8';
       for (let i = 0; i < n; i++) {
         const k = a + i - first;
         if (superseded !== undefined && (superseded[k >>> 3]! & (1 << (k & 7))) !== 0) continue;
         const meta = metas[i]!;
         if (!includeDeleted && deletedOf(meta)) continue;
-        item.u = a + i;
+        const u = a + i;
+        let e = decoded?.(u);
+        if (e === undefined) {
+          if (buf === undefined) {
+            buf = this.log.readBytes(base, offs[n]!);
+            // Decoding ASCII as latin1 is a plain copy, twice as fast as the UTF-8 decoder.
+            encoding = isAscii(buf) ? 'latin1' : 'utf8';
+          }
+          e = parseLine(buf.toString(encoding, offs[i]! - base, offs[i + 1]! - base - 1));
+        }
+        item.u = u;
         item.meta = meta;
-        item.line = buf.toString(encoding, offs[i]! - base, offs[i + 1]! - base - 1);
+        item.entity = e;
         yield item;
       }
     }

@@ -19,7 +19,6 @@ import type { FdCache } from './files.js';
 import { hashString } from './hash.js';
 import { decodeKey, encodeKey, KEY_SEPARATOR } from './keys.js';
 import { deletedOf, previousOf } from './log.js';
-import { parseLine } from './record.js';
 import { EntryBatch, TableSet, type CommitPlan, type TableRef } from './tableset.js';
 
 export interface JoinIndex {
@@ -31,13 +30,12 @@ export interface JoinIndex {
 export interface IndexSource {
   /** Number of versions, pending included. */
   readonly size: number;
-  /** Latest-only scan of versions (after, end]: version number, record field, stored line. */
-  scanLatest(after: number, end: number): Iterable<{ u: number; meta: number; line: string }>;
+  /** Latest-only scan of versions (after, end]: version number, record field, the version. */
+  scanLatest(after: number, end: number): Iterable<{ u: number; meta: number; entity: Entity }>;
   /** The record field (previous, deleted) of a version. */
   meta(u: number): number;
-  line(u: number): string;
-  /** The version already decoded, when the dataset's owner keeps it in memory (saves a parse). */
-  decoded?(u: number): Entity | undefined;
+  /** One version (from memory when the dataset's owner keeps it decoded, else parsed). */
+  version(u: number): Entity;
 }
 
 /** How an index is recorded in the manifest. */
@@ -154,15 +152,14 @@ export class IndexImpl implements JoinIndex {
     // A fresh build has nothing to remove; otherwise old keys come from the version the
     // index last saw.
     const incremental = after >= 0;
-    for (const { u, meta, line } of this.src.scanLatest(after, end)) {
-      const e = this.src.decoded?.(u) ?? parseLine(line);
+    for (const { meta, entity: e } of this.src.scanLatest(after, end)) {
       const id = e['_id'] as string;
       const newKeys = deletedOf(meta) ? NONE : this.keysOf(e);
       let oldKeys = NONE;
       if (incremental) {
         let p = previousOf(meta);
         while (p > after) p = previousOf(this.src.meta(p));
-        if (p >= 0 && !deletedOf(this.src.meta(p))) oldKeys = this.keysOf(this.src.decoded?.(p) ?? parseLine(this.src.line(p)));
+        if (p >= 0 && !deletedOf(this.src.meta(p))) oldKeys = this.keysOf(this.src.version(p));
       }
       for (const k of oldKeys) if (!newKeys.includes(k)) change(k, id, false);
       for (const k of newKeys) if (!oldKeys.includes(k)) change(k, id, true);

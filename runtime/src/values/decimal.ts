@@ -16,7 +16,10 @@ const POW10: number[] = [];
 for (let i = 0, p = 1; i <= 15; i++, p *= 10) POW10.push(p);
 
 export class Decimal extends Typed {
-  readonly tag = 'decimal' as const;
+  /** On the prototype: an own field would cost every one of the many decimals read. */
+  get tag(): 'decimal' {
+    return 'decimal';
+  }
   /** Always normalised: a number when |coef| ≤ 2^53 - 1, else a bigint. */
   readonly coef: Coef;
   readonly exp: number;
@@ -32,23 +35,32 @@ export class Decimal extends Typed {
 
   /** Parses decimal text (`73.50`, `-1E+3`, `.5`); undefined when it is not a finite decimal. */
   static parse(text: string): Decimal | undefined {
-    // Fast path for the everyday form (`22.10`, `-4.2`): safe coefficient, plain notation.
-    const dot = text.indexOf('.');
-    if (dot > 0 && text.length <= 16) {
+    // Fast path for the everyday form (`22.10`, `-4.2`): at most 15 digits, plain notation.
+    // Parsing runs once per number read from outside, so it avoids slicing and re-parsing.
+    const n = text.length;
+    if (n <= 16) {
       const neg = text.charCodeAt(0) === 45;
-      const intStart = neg ? 1 : 0;
-      let ok = dot > intStart && dot < text.length - 1;
-      for (let i = intStart; ok && i < text.length; i++) {
+      let i = neg ? 1 : 0;
+      let coef = 0;
+      let dot = -1;
+      let ok = i < n;
+      for (; i < n; i++) {
         const c = text.charCodeAt(i);
-        if (i !== dot && (c < 48 || c > 57)) ok = false;
+        if (c >= 48 && c <= 57) coef = coef * 10 + (c - 48);
+        else if (c === 46 && dot < 0) dot = i;
+        else {
+          ok = false;
+          break;
+        }
       }
-      if (ok) {
-        const coef = Number(text.slice(0, dot) + text.slice(dot + 1));
-        const d = new Decimal(coef, -(text.length - dot - 1));
-        // The text is already Python's str() when it has no superfluous leading zero.
+      const intStart = neg ? 1 : 0;
+      if (ok && dot > intStart && dot < n - 1) {
+        const exp = dot - n + 1;
+        const d = new Decimal(neg ? -coef : coef, exp);
+        // The text is already Python's str() when it has no superfluous leading zero (and
+        // is not so small that str() switches to an exponent).
         const lead = text.charCodeAt(intStart) === 48 && dot - intStart > 1;
-        const adjusted = d.exp + String(Math.abs(coef)).length - 1;
-        if (!lead && coef !== 0 && adjusted >= -6) d.#text = text;
+        if (!lead && coef !== 0 && exp + smallDigitCount(coef) - 1 >= -6) d.#text = text;
         return d;
       }
     }
@@ -313,4 +325,11 @@ export function decTruncate(a: Decimal): number | bigint {
 export function decIsIntegral(a: Decimal): boolean {
   if (a.exp >= 0) return true;
   return big(a.coef) % 10n ** BigInt(-a.exp) === 0n;
+}
+
+/** Decimal digits of a non-negative safe integer, without making its text. */
+function smallDigitCount(v: number): number {
+  let w = 1;
+  for (let x = 10; x <= v; x *= 10) w++;
+  return w;
 }

@@ -160,7 +160,8 @@ function restoreNumbers(v: Value, w: NumberWalk): Value {
   const d = v as Dict;
   for (const k in d) {
     // Integer-like keys iterate first, out of document order: let the exact parser handle it.
-    if (INDEX_KEY.test(k)) w.ok = false;
+    const c0 = k.charCodeAt(0);
+    if (c0 >= 48 && c0 <= 57 && INDEX_KEY.test(k)) w.ok = false;
     const x = d[k]!;
     if (typeof x === 'number') d[k] = restoreOne(x, w);
     else if (typeof x === 'string') {

@@ -35,6 +35,13 @@ describe('values/decimal', () => {
       ['.5', '0.5'],
       ['123.4500', '123.4500'],
       ['007', '7'],
+      ['00.50', '0.50'],
+      ['-0.50', '-0.50'],
+      ['0.00', '0.00'],
+      ['1.', '1'],
+      ['123456789012345.6', '123456789012345.6'],
+      ['1234567890123456.7', '1234567890123456.7'],
+      ['-12.5e1', '-125'],
       // Construction is exact: no rounding to the 28-digit context (Python keeps every digit).
       ['1234567890123456789012345678901234', '1234567890123456789012345678901234'],
       ['1114893643900847453783830640.0', '1114893643900847453783830640.0'],
@@ -43,12 +50,19 @@ describe('values/decimal', () => {
       it(`${input} → ${expected}`, () => assert.equal(d(input).toString(), expected));
     }
     it('rejects non-numbers', () => {
-      for (const s of ['', 'abc', '1.2.3', '1e', '--1', 'NaN', 'Infinity', '.']) assert.equal(Decimal.parse(s), undefined, s);
+      for (const s of ['', 'abc', '1.2.3', '1e', '--1', 'NaN', 'Infinity', '.', '-', '-.', '1.2-', '+-1.5']) assert.equal(Decimal.parse(s), undefined, s);
     });
     it('toPlainString expands exponents (the string function)', () => {
       assert.equal(d('1E-3').toPlainString(), '0.001');
       assert.equal(d('1E+2').toPlainString(), '100');
       assert.equal(d('1.50').toPlainString(), '1.50');
+    });
+    it('keeps coefficient and exponent on the fast path', () => {
+      const v = d('-22.10');
+      assert.equal(v.coef, -2210);
+      assert.equal(v.exp, -2);
+      assert.equal(v.tag, 'decimal');
+      assert.equal(d('0.050').exp, -3);
     });
     it('toJSON is the ~f transit form', () => {
       assert.equal(d('1.50').toJSON(), '~f1.50');
