@@ -10,7 +10,7 @@ import type { DtlProgram } from '../dtl/ir.js';
 import { elaborateDtl } from '../dtl/elaborate.js';
 import { walkProgram } from '../dtl/walk.js';
 import type { ConfigEntity, Project } from '../project/load.js';
-import { alternatives, compatibleSystemTypes, pipeModel, type DatasetRef, type PipeModel } from '../project/pipes.js';
+import { compatibleSystemTypes, pipeModel, reachableTransforms, type DatasetRef, type PipeModel } from '../project/pipes.js';
 import type { JsonObject, JsonValue, Range } from '../syntax/tree.js';
 import { atPointer, member, toPlain } from '../syntax/nav.js';
 import { RULES, type RuleCode } from './codes.js';
@@ -85,15 +85,9 @@ export function checkProject(project: Project, options: CheckOptions = {}): Chec
       dtl.push({ pipe: model, node, index, program: result.program });
       if (result.program) allReads.push(...dtlReads(result.program));
     };
-    model.transforms.forEach((t, index) => {
+    reachableTransforms(model.transforms).forEach((t, index) => {
       const type = member(t, 'type')?.value;
       if (type?.kind === 'string' && type.value === 'dtl') elaborate(t, index);
-      else if (type?.kind === 'string' && type.value === 'conditional') {
-        for (const alt of alternatives(t)) {
-          const at = member(alt, 'type')?.value;
-          if (at?.kind === 'string' && at.value === 'dtl') elaborate(alt, index);
-        }
-      }
     });
     pipes.push({ ...model, dtl, allReads });
   }

@@ -76,7 +76,7 @@ export function pipeModel(entity: ConfigEntity): PipeModel {
     output = ds?.kind === 'string' ? { dataset: ds.value, node: ds } : { dataset: id, node: idNode };
   }
   if (sink) collectSystems(sink, 'sink', systems);
-  for (const t of transforms) collectSystems(t, 'transform', systems);
+  for (const t of reachableTransforms(transforms)) collectSystems(t, 'transform', systems);
   return { entity, id, source, sourceType, sink, sinkType, transforms, output, reads, systems };
 }
 
@@ -88,6 +88,22 @@ export function flattenTransforms(v: JsonValue | undefined, out: JsonObject[] = 
     if (t.kind !== 'object') continue;
     if (typeOf(t) === 'chained') flattenTransforms(member(t, 'transforms')?.value, out);
     else out.push(t);
+  }
+  return out;
+}
+
+/**
+ * Every transform a pipe may run, for checking: chained transforms opened up, and each
+ * alternative of a conditional transform (an object or a list, possibly chained) in turn.
+ */
+export function reachableTransforms(transforms: readonly JsonObject[], out: JsonObject[] = []): JsonObject[] {
+  for (const t of transforms) {
+    if (typeOf(t) !== 'conditional') {
+      out.push(t);
+      continue;
+    }
+    const alts = member(t, 'alternatives')?.value;
+    if (alts?.kind === 'object') for (const m of alts.members) reachableTransforms(flattenTransforms(m.value), out);
   }
   return out;
 }

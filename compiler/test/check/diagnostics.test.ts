@@ -240,6 +240,34 @@ describe('diagnostics: each code fires on a bad config and stays silent on a goo
     assert.equal(err.find((d) => d.code === 'dtl-unused-rule')?.severity, 'error');
   });
 
+  it('checks the DTL inside chained transforms that are alternatives of a conditional transform', () => {
+    const conditional = (rules: unknown): string =>
+      JSON.stringify([
+        { _id: 'orders', type: 'pipe', source: { type: 'embedded', entities: [] } },
+        {
+          _id: 'p',
+          type: 'pipe',
+          source: { type: 'embedded', entities: [] },
+          transform: {
+            type: 'conditional',
+            condition: '$ENV(node-env)',
+            alternatives: {
+              prod: { type: 'chained', transforms: [{ type: 'dtl', rules: { default: [['copy', '*']] } }, { type: 'dtl', rules }] },
+              test: [{ type: 'dtl', rules: { default: [['add', 'y', 1]] } }],
+            },
+          },
+        },
+      ]);
+    const bad = check(conditional({ default: [['add', 'x', ['concatt', '_S.a']]] }));
+    assert.ok(bad.some((d) => d.code === 'dtl-unknown-function'), JSON.stringify(codes(bad)));
+    // Hops inside such an alternative count as reads of the hopped dataset.
+    const good = check(conditional({ default: [['add', 'x', hops({ datasets: ['orders o'], where: [['eq', '_S._id', 'o.customer_id']] })]] }));
+    assert.deepEqual(good.filter((d) => d.severity === 'error'), []);
+    assert.ok(!good.some((d) => d.code === 'graph-unknown-dataset'), JSON.stringify(codes(good)));
+    const elsewhere = check(conditional({ default: [['add', 'x', hops({ datasets: ['nowhere o'], where: [['eq', '_S._id', 'o.customer_id']] })]] }));
+    assert.ok(elsewhere.some((d) => d.code === 'graph-unknown-dataset'), JSON.stringify(codes(elsewhere)));
+  });
+
   it('accepts externalDatasets instead of warning about them', () => {
     const text = JSON.stringify([{ _id: 'a', type: 'pipe', source: { type: 'dataset', dataset: 'elsewhere' } }]);
     assert.ok(check(text).some((d) => d.code === 'graph-unknown-dataset'));
