@@ -3,29 +3,16 @@
  * writes it, plus sesam-py's HTML escaping of `<`, `>` and `&`: the format of sesam-py's
  * expected-output files, so `dtl test --update` writes byte-identical files.
  */
+import { compareCodePoints, pyFloatRepr } from '@dtl/runtime/functions/json';
 
+/** A number as Python's json.dumps writes it: ints as ints, floats as repr (5e-05, 1e+16). */
 export function pyNumber(n: number): string {
   if (Number.isInteger(n) && !Object.is(n, -0)) {
     // Python keeps ints as ints; JSON.parse gave us a number that was written without a point.
     return String(n);
   }
   if (!Number.isFinite(n)) return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
-  const s = String(n);
-  const m = /^(-?\d(?:\.\d+)?)e([+-])(\d+)$/.exec(s);
-  if (m) return `${m[1]}e${m[2]}${m[3]!.padStart(2, '0')}`;
-  return s;
-}
-
-/** Python's code-point ordering of keys (JS sorts by UTF-16 units). */
-export function compareCodePoints(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
+  return pyFloatRepr(n);
 }
 
 function pyString(s: string): string {
