@@ -97,6 +97,8 @@ describe('HTTP API', function () {
     assert.deepEqual(await json(last), { written: 0, deleted: 1 });
     const all = (await json(await fetch(base + '/datasets/people/entities'))) as Record<string, unknown>[];
     assert.deepEqual(all.map((e) => [e._id, e._deleted]), [['a', false], ['b', true]]);
+    // The deleted version keeps the content it had, as deletion tracking after a full run does.
+    assert.equal(all.find((e) => e._id === 'b')?.age, 12);
     assert.deepEqual(await json(await fetch(base + '/datasets/people/entities?deleted=false')).then((x) => (x as Record<string, unknown>[]).map((e) => e._id)), ['a']);
     const badFirst = await post(`/receivers/people/entities?is_full=true&sequence_id=zzz&request_id=5&previous_request_id=4`, '[]');
     assert.equal(badFirst.status, 409);

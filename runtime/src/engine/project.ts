@@ -155,7 +155,10 @@ export class ProjectRuntime {
         await sink.commit();
         if (seq && params.isLast) {
           this.sequences.delete(pipeId);
-          if (sink instanceof DatasetSink) deleted = this.deleteUnseen(sink, seq.seen);
+          if (sink instanceof DatasetSink) {
+            deleted = sink.deleteUnseen(seq.seen);
+            await sink.commit();
+          }
         }
         await sink.end(false);
       } catch (e) {
@@ -165,17 +168,6 @@ export class ProjectRuntime {
       this.data.invalidate(runner.pipe.sink.dataset);
       return { written, deleted };
     });
-  }
-
-  /** A full sync's last request: ids the sequence never sent are deleted. */
-  private deleteUnseen(sink: DatasetSink, seen: Set<string>): number {
-    const ds = sink.dataset;
-    const gone: Entity[] = [];
-    for (const id of ds.liveIds()) if (!seen.has(id)) gone.push({ _id: id, _deleted: true });
-    if (gone.length === 0) return 0;
-    const n = ds.write(gone, { returnVersions: false }).written;
-    ds.commit();
-    return n;
   }
 
   /** JSON push protocol bookkeeping for full syncs (docs: json-push, "Conflicts"). */

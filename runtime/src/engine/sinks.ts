@@ -99,20 +99,25 @@ export class DatasetSink implements Sink {
 
   /** After a full run, ids not seen are deleted (docs: deletion tracking). */
   async end(trackDeletions: boolean): Promise<number> {
-    let changes = 0;
-    if (trackDeletions && this.full && this.seen) {
-      const gone: Entity[] = [];
-      for (const id of this.dataset.liveIds()) {
-        if (this.seen.has(id)) continue;
-        const latest = this.dataset.latest(id);
-        if (latest) gone.push({ ...stripMeta(latest), _deleted: true });
-      }
-      if (gone.length > 0) changes = this.put(gone);
-    }
+    const changes = trackDeletions && this.full && this.seen ? this.deleteUnseen(this.seen) : 0;
     this.dataset.populated = true;
     this.dataset.commit();
     this.seen = undefined;
     return changes;
+  }
+
+  /**
+   * Deletes every live entity whose id is not in `seen` (the end of a full run or of a full
+   * sync): each gets a deleted version that keeps its content. Not committed here.
+   */
+  deleteUnseen(seen: ReadonlySet<string>): number {
+    const gone: Entity[] = [];
+    for (const id of this.dataset.liveIds()) {
+      if (seen.has(id)) continue;
+      const latest = this.dataset.latest(id);
+      if (latest) gone.push({ ...stripMeta(latest), _deleted: true });
+    }
+    return gone.length > 0 ? this.put(gone) : 0;
   }
 
   abort(): void {
