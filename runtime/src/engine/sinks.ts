@@ -13,6 +13,7 @@ import { Decimal } from '../values/decimal.js';
 import { FILTERED_KEY } from './compiled-pipe.js';
 import type { WrittenVersions } from './written-cache.js';
 import type { ManifestSink, ManifestSystem } from './manifest.js';
+import { systemUrl } from './system-url.js';
 
 export interface SinkEnv {
   readonly store: Store;
@@ -133,16 +134,14 @@ function stripMeta(e: Entity): Entity {
   return out;
 }
 
-/** The endpoint a sink posts to: the system's url_pattern or base_url plus the sink's `url`. */
+/** The endpoint a json sink posts to (see system-url.ts). */
 function endpointUrl(sink: ManifestSink, env: SinkEnv): string {
   const sysId = sink.config.system;
   const rel = typeof sink.config.url === 'string' ? sink.config.url : '';
   const sys = typeof sysId === 'string' ? env.systems.get(sysId) : undefined;
   if (!sys) throw new SinkError(`Pipe '${env.pipeId}': the json sink needs a system:url "system" (unknown: ${JSON.stringify(sysId)}).`);
-  const pattern = sys.config.url_pattern;
-  const base = sys.config.base_url;
-  if (typeof pattern === 'string') return pattern.includes('%s') ? pattern.replace('%s', rel) : pattern + rel;
-  if (typeof base === 'string') return base + rel;
+  const url = systemUrl(sys, rel);
+  if (url !== undefined) return url;
   throw new SinkError(`Pipe '${env.pipeId}': system '${sys.id}' has neither url_pattern nor base_url.`);
 }
 

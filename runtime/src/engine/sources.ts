@@ -17,6 +17,7 @@ import { isDict, setProp, type Dict, type Entity, type Value } from '../values/t
 import { parseJsonValues } from './json-stream.js';
 import type { WrittenVersions } from './written-cache.js';
 import type { ManifestSource, ManifestSystem } from './manifest.js';
+import { systemUrl } from './system-url.js';
 
 export interface SourceState {
   /** Per dataset: the last `_updated` consumed (continuation). */
@@ -123,18 +124,14 @@ function datasetSource(src: ManifestSource, env: SourceEnv, state: SourceState):
   };
 }
 
-/** The URL or path a json/csv source reads: the system's url_pattern or base_url plus `url`. */
+/** The URL or path a json/csv source reads (see system-url.ts); `url` alone without a system. */
 export function resolveLocation(src: ManifestSource, env: SourceEnv): string {
   const sysId = src.config.system;
   const rel = typeof src.config.url === 'string' ? src.config.url : '';
   if (typeof sysId !== 'string') return rel;
   const sys = env.systems.get(sysId);
   if (!sys) throw new SourceError(`Pipe '${env.pipeId}': unknown system '${sysId}'.`);
-  const pattern = sys.config.url_pattern;
-  const base = sys.config.base_url;
-  if (typeof pattern === 'string') return pattern.includes('%s') ? pattern.replace('%s', rel) : pattern + rel;
-  if (typeof base === 'string') return /^[a-z]+:/i.test(rel) ? rel : base + rel;
-  return rel;
+  return systemUrl(sys, rel) ?? rel;
 }
 
 async function readLocation(location: string, env: SourceEnv): Promise<{ data: Buffer; stamp?: string }> {
