@@ -17,6 +17,7 @@ import type { ManifestPipe, ManifestSystem } from './manifest.js';
 import { openSink, type Sink } from './sinks.js';
 import { openSource, type SourceState } from './sources.js';
 import type { WrittenVersions } from './written-cache.js';
+import { idFileName } from '../store/names.js';
 
 export interface PipeState extends SourceState {
   /** Hash of the pipe's manifest entry and module: a change resets the pipe. */
@@ -64,7 +65,7 @@ export class PipeRunner {
   constructor(readonly pipe: ManifestPipe, module: PipeModule, private readonly env: RunnerEnv) {
     const cx = this.context();
     this.chain = new TransformChain(pipe, module, cx, new HopsExecutor(env.data));
-    this.stateFile = path.join(env.dataDir, 'pipes', safeName(pipe.id) + '.json');
+    this.stateFile = path.join(env.dataDir, 'pipes', idFileName(pipe.id) + '.json');
     this.configHash = createHash('sha1').update(JSON.stringify(pipe)).digest('hex');
   }
 
@@ -252,8 +253,4 @@ export class PipeRunner {
     }
     return current.map((e) => e['_id'] as string);
   }
-}
-
-export function safeName(id: string): string {
-  return id.replace(/[^A-Za-z0-9_.-]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0'));
 }

@@ -14,6 +14,7 @@ import { FILTERED_KEY } from './compiled-pipe.js';
 import type { WrittenVersions } from './written-cache.js';
 import type { ManifestSink, ManifestSystem } from './manifest.js';
 import { systemUrl } from './system-url.js';
+import { idFileName } from '../store/names.js';
 
 export interface SinkEnv {
   readonly store: Store;
@@ -255,8 +256,7 @@ export class CsvFileSink implements Sink {
   readonly file: string;
 
   constructor(private readonly sink: ManifestSink, env: SinkEnv) {
-    const safe = env.pipeId.replace(/[^A-Za-z0-9_.-]+/g, '_');
-    this.file = path.join(env.dataDir, 'publishers', `${safe}.csv`);
+    this.file = path.join(env.dataDir, 'publishers', `${idFileName(env.pipeId)}.csv`);
   }
 
   async begin(): Promise<void> {

@@ -235,8 +235,13 @@ export class Dataset {
         const filtered = e['_filtered'] === true;
         const del = filtered || e['_deleted'] === true;
         const cur = ids.find(id);
-        const prev = cur < 0 ? -1 : ids.updatedOf(cur);
         const curDeleted = cur >= 0 && ids.deletedOf(cur);
+        // A filtered entity that is absent or already deleted changes nothing: skip the encoding.
+        if (filtered && (cur < 0 || curDeleted)) {
+          unchanged++;
+          continue;
+        }
+        const prev = cur < 0 ? -1 : ids.updatedOf(cur);
         const u = log.size;
         const now = Math.floor((origin + performance.now()) * 1000);
         const ts = now > this.lastTs ? now : this.lastTs + 1;
@@ -244,7 +249,7 @@ export class Dataset {
         // The line is serialised (and its content hashed) in place; an unchanged one is dropped.
         const start = log.beginLine();
         enc.record(e, i, id, del, prev, ts, u);
-        if (filtered ? cur < 0 || curDeleted : cur >= 0 && ids.hashEquals(cur, enc.hash)) {
+        if (!filtered && cur >= 0 && ids.hashEquals(cur, enc.hash)) {
           log.discardLine(start);
           unchanged++;
           continue;

@@ -12,7 +12,6 @@
 import type { FdCache } from './files.js';
 import { hashLaneB, hashString } from './hash.js';
 import { decodeKey } from './keys.js';
-import { digestHex } from './md5.js';
 import { MergeCursor, TableScanner } from './table.js';
 import { EntryBatch, TableSet, type CommitPlan, type TableRef } from './tableset.js';
 
@@ -21,8 +20,6 @@ export interface IdState {
   readonly u: number;
   /** Whether the latest version is deleted. */
   readonly d: boolean;
-  /** `_hash` (md5 hex) of the latest version. */
-  readonly h: string;
   /** Logical log offset and byte length (without newline) of its line. */
   readonly o: number;
   readonly l: number;
@@ -34,7 +31,7 @@ const SPILL_AT = 200_000;
 
 function decodeValue(buf: Buffer, at: number): IdState {
   const m = buf.readDoubleLE(at);
-  return { u: Math.floor(m / 2), d: m % 2 === 1, o: buf.readDoubleLE(at + 8), l: buf.readUInt32LE(at + 16), h: buf.toString('hex', at + 20, at + 36) };
+  return { u: Math.floor(m / 2), d: m % 2 === 1, o: buf.readDoubleLE(at + 8), l: buf.readUInt32LE(at + 16) };
 }
 
 /**
@@ -135,7 +132,7 @@ export class IdMap {
   /** The state in entry `e` as an object. */
   state(e: number): IdState {
     const m = this.meta[e]!;
-    return { u: Math.floor(m / 2), d: m % 2 === 1, o: this.off[e]!, l: this.len[e]!, h: digestHex(this.hash, e * 4) };
+    return { u: Math.floor(m / 2), d: m % 2 === 1, o: this.off[e]!, l: this.len[e]! };
   }
 
   /** Records a change; `current` must be what `find(id)` returned just before. */

@@ -1,5 +1,6 @@
 /**
- * Dataset ids and index names → file names. Dataset ids are free text (`crm:person`,
+ * Free-text ids (of datasets, and of pipes for their state and publisher files) and index
+ * names → file names. Ids are free text (`crm:person`,
  * `../x`, `a/b`, unicode), so a directory name keeps only lower-case ASCII letters, digits,
  * `-` and `_`, and writes every other UTF-8 byte as `%xx`. Upper case is escaped too, so
  * ids differing only in case stay apart on case-insensitive file systems; `.` is escaped,
@@ -11,7 +12,7 @@ import * as crypto from 'node:crypto';
 
 const MAX_NAME = 180;
 
-export function datasetDirName(id: string): string {
+export function idFileName(id: string): string {
   if (id === '') return '%';
   let out = '';
   const bytes = Buffer.from(id, 'utf8');

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { Dataset, MANIFEST_FILE } from './dataset.js';
 import { FdCache, fsyncDir, readJsonFile } from './files.js';
 import { DirLock } from './lock.js';
-import { datasetDirName } from './names.js';
+import { idFileName } from './names.js';
 
 export interface StoreOptions {
   /** Log segment size (default 1 GiB); small values exercise segment rollover in tests. */
@@ -62,7 +62,7 @@ export class Store {
     if (typeof id !== 'string' || id === '') throw new Error(`dataset id must be a non-empty string, got ${JSON.stringify(id)}`);
     let ds = this.datasets.get(id);
     if (!ds) {
-      ds = new Dataset(id, path.join(this.root, datasetDirName(id)), this.fds, { segmentBytes: this.options.segmentBytes });
+      ds = new Dataset(id, path.join(this.root, idFileName(id)), this.fds, { segmentBytes: this.options.segmentBytes });
       this.datasets.set(id, ds);
     }
     return ds;
@@ -81,11 +81,14 @@ export class Store {
     return [...ids].sort();
   }
 
+  /**
+   * Whether the dataset has been committed or has pending writes. Asked per hops lookup, so
+   * the answer comes from the dataset instance (the store's lock keeps other writers out).
+   */
   exists(id: string): boolean {
     this.check();
-    const ds = this.datasets.get(id);
-    if (ds) return ds.exists;
-    return fs.existsSync(path.join(this.root, datasetDirName(id), MANIFEST_FILE));
+    if (typeof id !== 'string' || id === '') return false;
+    return this.dataset(id).exists;
   }
 
   /** Removes a dataset and everything in it (pending writes included). */
@@ -96,7 +99,7 @@ export class Store {
       ds.close();
       this.datasets.delete(id);
     }
-    const dir = path.join(this.root, datasetDirName(id));
+    const dir = path.join(this.root, idFileName(id));
     if (!fs.existsSync(dir)) return;
     this.fds.evictUnder(dir);
     const trash = path.join(this.root, `${TRASH_PREFIX}${process.pid}-${++trashCounter}`);
