@@ -8,8 +8,8 @@
  * exactly that formatting.
  */
 import { Decimal } from '../values/decimal.js';
-import { parseJson, STORED, type NumberPolicy } from '../values/json.js';
-import { Bytes, DateTime, DateValue, Float, NI, Typed, URI, UUID, normInt, setProp, type Dict, type Value } from '../values/types.js';
+import { parseJson, parsePythonJson, STORED, type NumberPolicy } from '../values/json.js';
+import { Bytes, DateTime, DateValue, Float, NI, Typed, URI, UUID, type Dict, type Value } from '../values/types.js';
 import { castValues, mapValues } from './support.js';
 import type { FnContext, FunctionTable, Lambda } from './types.js';
 
@@ -165,137 +165,12 @@ export function encodeTop(v: Value, mode: JsonMode): string {
 
 // ------------------------------------------------------------------------------ reading
 
-/**
- * JSON text → value without transit decoding (`json-parse`). Follows Python's json.loads:
- * surrounding whitespace allowed, NaN/Infinity/-Infinity accepted as floats, last duplicate
- * key wins. Numbers with a fraction or exponent become decimals keeping their scale (like raw
- * JSON read into entities), big integers stay exact.
- */
-class PlainJsonParser {
-  private i = 0;
-  constructor(private readonly s: string) {}
-
-  parse(): Value | undefined {
-    this.ws();
-    const v = this.value();
-    if (v === undefined) return undefined;
-    this.ws();
-    return this.i === this.s.length ? v : undefined;
-  }
-
-  private ws(): void {
-    const s = this.s;
-    while (this.i < s.length) {
-      const c = s.charCodeAt(this.i);
-      if (c === 32 || c === 10 || c === 13 || c === 9) this.i++;
-      else break;
-    }
-  }
-
-  private lit(word: string): boolean {
-    if (!this.s.startsWith(word, this.i)) return false;
-    this.i += word.length;
-    return true;
-  }
-
-  private value(): Value | undefined {
-    const c = this.s.charCodeAt(this.i);
-    if (c === 123) return this.object();
-    if (c === 91) return this.array();
-    if (c === 34) return this.string();
-    if (this.lit('true')) return true;
-    if (this.lit('false')) return false;
-    if (this.lit('null')) return null;
-    if (this.lit('NaN')) return new Float(NaN);
-    if (this.lit('Infinity')) return new Float(Infinity);
-    if (this.lit('-Infinity')) return new Float(-Infinity);
-    return this.number();
-  }
-
-  private object(): Value | undefined {
-    const out: Dict = {};
-    this.i++;
-    this.ws();
-    if (this.s.charCodeAt(this.i) === 125) {
-      this.i++;
-      return out;
-    }
-    for (;;) {
-      this.ws();
-      if (this.s.charCodeAt(this.i) !== 34) return undefined;
-      const key = this.string();
-      if (key === undefined) return undefined;
-      this.ws();
-      if (this.s.charCodeAt(this.i) !== 58) return undefined;
-      this.i++;
-      this.ws();
-      const v = this.value();
-      if (v === undefined) return undefined;
-      setProp(out, key, v);
-      this.ws();
-      const c = this.s.charCodeAt(this.i++);
-      if (c === 125) return out;
-      if (c !== 44) return undefined;
-    }
-  }
-
-  private array(): Value | undefined {
-    const out: Value[] = [];
-    this.i++;
-    this.ws();
-    if (this.s.charCodeAt(this.i) === 93) {
-      this.i++;
-      return out;
-    }
-    for (;;) {
-      this.ws();
-      const v = this.value();
-      if (v === undefined) return undefined;
-      out.push(v);
-      this.ws();
-      const c = this.s.charCodeAt(this.i++);
-      if (c === 93) return out;
-      if (c !== 44) return undefined;
-    }
-  }
-
-  private string(): string | undefined {
-    const s = this.s;
-    const start = this.i;
-    let j = start + 1;
-    for (;;) {
-      j = s.indexOf('"', j);
-      if (j < 0) return undefined;
-      let k = j - 1;
-      while (s.charCodeAt(k) === 92) k--;
-      if ((j - 1 - k) % 2 === 0) break;
-      j++;
-    }
-    this.i = j + 1;
-    try {
-      // JSON.parse handles escapes and rejects raw control characters, as json.loads does.
-      return JSON.parse(s.slice(start, j + 1)) as string;
-    } catch {
-      return undefined;
-    }
-  }
-
-  private number(): Value | undefined {
-    const re = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-    re.lastIndex = this.i;
-    const m = re.exec(this.s);
-    if (!m) return undefined;
-    this.i += m[0].length;
-    if (m[1] === undefined && m[2] === undefined) return normInt(BigInt(m[0]));
-    return Decimal.parse(m[0]) ?? new Float(Number(m[0]));
-  }
-}
-
+/** `json-parse`: the value of JSON text read as Python's json.loads does, or undefined. */
 export function parsePlainJson(text: string): Value | undefined {
   try {
-    return new PlainJsonParser(text).parse();
+    return parsePythonJson(text);
   } catch {
-    // Only a stack overflow on absurdly deep nesting gets here: treat it as unparseable.
+    // Bad JSON, or a stack overflow on absurdly deep nesting: unparseable either way.
     return undefined;
   }
 }

@@ -179,7 +179,8 @@ function syntaxErrorOffset(e: unknown): number {
 /** Converts number text under a policy. */
 export function numberFromText(text: string, policy: NumberPolicy): Value {
   if (!/[.eE]/.test(text)) {
-    if (text.length < 16) return Number(text);
+    // Integers have no negative zero (Python: int('-0') is 0).
+    if (text.length < 16) return Number(text) || 0;
     const b = BigInt(text);
     return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
   }
@@ -193,10 +194,27 @@ export function numberFromText(text: string, policy: NumberPolicy): Value {
   return d;
 }
 
+/**
+ * JSON text as Python's json.loads reads it (the `json-parse` function): no transit decoding,
+ * NaN/Infinity/-Infinity accepted as floats, last duplicate key wins; fractions become
+ * decimals keeping their scale and big integers stay exact, as in raw JSON read into entities.
+ * Throws JsonSyntaxError.
+ */
+export function parsePythonJson(text: string): Value {
+  return new ExactParser(text, EXTERNAL, true).parseDocument();
+}
+
+const PYTHON_CONSTANTS: ReadonlyArray<readonly [string, number]> = [
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
+];
+
 /** A small recursive-descent JSON parser that keeps number text. */
 class ExactParser {
   private i = 0;
-  constructor(private readonly s: string, private readonly policy: NumberPolicy) {}
+  /** `python`: json.loads' reading (see parsePythonJson) instead of entity JSON with transit. */
+  constructor(private readonly s: string, private readonly policy: NumberPolicy, private readonly python = false) {}
 
   parseDocument(): Value {
     this.ws();
@@ -226,7 +244,15 @@ class ExactParser {
     if (c === 91) return this.array();
     if (c === 34) {
       const str = this.string();
-      return str.charCodeAt(0) === 126 ? decodeTransitString(str) : str;
+      return !this.python && str.charCodeAt(0) === 126 ? decodeTransitString(str) : str;
+    }
+    if (this.python) {
+      for (const [word, x] of PYTHON_CONSTANTS) {
+        if (s.startsWith(word, this.i)) {
+          this.i += word.length;
+          return new Float(x);
+        }
+      }
     }
     if (c === 45 || (c >= 48 && c <= 57)) return this.number();
     if (s.startsWith('true', this.i)) {
