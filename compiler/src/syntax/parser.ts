@@ -16,6 +16,7 @@ import {
   type DSLMethodOpts,
   type IOrAlt,
   type IToken,
+  type TokenType,
 } from 'chevrotain';
 import * as T from './lexer.js';
 import type {
@@ -364,7 +365,7 @@ class JsonParser extends EmbeddedActionsParser {
   private readonly topLoop: DSLMethodOpts<void> = { DEF: () => this.OR(this.topAlts) };
 
   private readonly objectAlts: IOrAlt<void>[] = [
-    { ALT: () => this.objectClose(this.CONSUME(T.RCurly)) },
+    { ALT: () => this.containerClose(this.CONSUME(T.RCurly)) },
     { ALT: () => this.objectComma(this.CONSUME(T.Comma)) },
     { ALT: () => this.objectMember() },
     { ALT: () => this.objectJunkContainer() },
@@ -403,7 +404,7 @@ class JsonParser extends EmbeddedActionsParser {
   };
 
   private readonly arrayAlts: IOrAlt<void>[] = [
-    { ALT: () => this.arrayClose(this.CONSUME(T.RBracket)) },
+    { ALT: () => this.containerClose(this.CONSUME(T.RBracket)) },
     { ALT: () => this.arrayComma(this.CONSUME(T.Comma)) },
     { ALT: () => this.arrayItem(this.LA(1), this.SUBRULE(this.object)) },
     { ALT: () => this.arrayItem(this.LA(1), this.SUBRULE(this.array)) },
@@ -472,7 +473,8 @@ class JsonParser extends EmbeddedActionsParser {
     }
   }
 
-  private objectClose(t: IToken): void {
+  /** The closing `}` or `]` of the current container; a comma right before it is reported. */
+  private containerClose(t: IToken): void {
     if (this.RECORDING_PHASE) return;
     const f = this.frame;
     f.closeTok = t;
@@ -550,6 +552,14 @@ class JsonParser extends EmbeddedActionsParser {
   }
 
   private objectJunk(t: IToken): void {
+    this.junk(t, T.RBracket, `Unexpected ']' in an object`, 'a property name', "Expected ',' or '}' after object member");
+  }
+
+  /**
+   * A token that does not belong where it is in a container: reported once, then the
+   * container stays quiet until it is well-formed again.
+   */
+  private junk(t: IToken, strayClose: TokenType, strayMsg: string, expected: string, afterItem: string): void {
     if (this.RECORDING_PHASE) return;
     const f = this.frame;
     f.lastComma = undefined;
@@ -557,17 +567,10 @@ class JsonParser extends EmbeddedActionsParser {
     f.quiet = true;
     let msg: string;
     if (t.tokenType === T.BadChar) msg = `Unexpected ${describe(t)}`;
-    else if (t.tokenType === T.RBracket) msg = `Unexpected ']' in an object`;
-    else if (f.expect) msg = `Expected a property name, found ${describe(t)}`;
-    else msg = "Expected ',' or '}' after object member";
+    else if (t.tokenType === strayClose) msg = strayMsg;
+    else if (f.expect) msg = `Expected ${expected}, found ${describe(t)}`;
+    else msg = afterItem;
     this.report(msg, this.tokRange(t));
-  }
-
-  private arrayClose(t: IToken): void {
-    if (this.RECORDING_PHASE) return;
-    const f = this.frame;
-    f.closeTok = t;
-    if (f.expect && f.lastComma) this.trailingComma(f.lastComma);
   }
 
   private arrayComma(t: IToken): void {
@@ -604,17 +607,7 @@ class JsonParser extends EmbeddedActionsParser {
   }
 
   private arrayJunk(t: IToken): void {
-    if (this.RECORDING_PHASE) return;
-    const f = this.frame;
-    f.lastComma = undefined;
-    if (f.quiet) return;
-    f.quiet = true;
-    let msg: string;
-    if (t.tokenType === T.BadChar) msg = `Unexpected ${describe(t)}`;
-    else if (t.tokenType === T.RCurly) msg = `Unexpected '}' in an array`;
-    else if (f.expect) msg = `Expected a value, found ${describe(t)}`;
-    else msg = "Expected ',' or ']' after array item";
-    this.report(msg, this.tokRange(t));
+    this.junk(t, T.RCurly, `Unexpected '}' in an array`, 'a value', "Expected ',' or ']' after array item");
   }
 
   // ---------------------------------------------------------------------------------------------
