@@ -16,6 +16,7 @@ import { atPointer, member, toPlain } from '../syntax/nav.js';
 import { RULES, type RuleCode } from './codes.js';
 import { buildGraph, type DatasetGraph } from './graph.js';
 import { DEFAULT_TOOL_CONFIG, type ToolConfig } from './tool-config.js';
+import { didYouMean } from '../util/suggest.js';
 
 export interface CheckOptions {
   readonly env?: EnvVars;
@@ -257,6 +258,9 @@ function checkSystems(pipes: CheckedPipe[], systems: ConfigEntity[], r: Reporter
 function suggestSystem(name: string, ids: Iterable<string>): string {
   const list = [...ids];
   if (list.length === 0) return ' No systems are defined in this project.';
+  const near = didYouMean(name, list);
+  if (near) return near;
+  // Also a name that contains, or is contained in, a system id (`crm` for `crm-prod`).
   const close = list.filter((x) => x.toLowerCase().includes(name.toLowerCase()) || name.toLowerCase().includes(x.toLowerCase()));
   return close.length > 0 ? ` Did you mean '${close[0]}'?` : '';
 }

@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PRECOMPILED_VALIDATORS, SCHEMA_DIR as SCHEMA_DIR_PATH } from '../paths.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { suggest as closest } from '../util/suggest.js';
 
 export interface SchemaIssue {
   /** JSON pointer (RFC 6901) to the offending value; for a missing required property, to the object that lacks it. */
@@ -462,36 +463,6 @@ function isObject(v: unknown): v is JsonObject {
 
 /** " (did you mean 'x'?)" when a candidate is close enough, else "". */
 function suggest(word: string, candidates: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  const lower = word.toLowerCase();
-  for (const c of candidates) {
-    const d = c.toLowerCase() === lower ? 0 : distance(lower, c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  if (best === undefined || best === word) return '';
-  const limit = Math.max(2, Math.floor(Math.max(word.length, best.length) / 4));
-  return bestDistance <= limit ? ` (did you mean '${best}'?)` : '';
-}
-
-/** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
-function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const row = d[i] as number[];
-      const prev = d[i - 1] as number[];
-      let v = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        v = Math.min(v, ((d[i - 2] as number[])[j - 2] as number) + 1);
-      }
-      row[j] = v;
-    }
-  }
-  return (d[a.length] as number[])[b.length] as number;
+  const [best] = closest(word, candidates, 1);
+  return best === undefined || best === word ? '' : ` (did you mean '${best}'?)`;
 }
