@@ -3,8 +3,7 @@
  * from the env, $ENV references substituted, documented defaults filled in, embedded data
  * converted with exact numbers. Components the local runtime cannot run are build errors.
  */
-import { EXTERNAL, numberFromText, writeJson } from '@dtl/runtime/values/json';
-import { decodeTransitString } from '@dtl/runtime/values/transit';
+import { EXTERNAL, writeJson } from '@dtl/runtime/values/json';
 import type { Value } from '@dtl/runtime/values/types';
 import type {
   ManifestPump,
@@ -15,6 +14,7 @@ import type {
 import { substituteEnvDeep, type EnvVars } from '../config/env.js';
 import type { JsonObject, JsonValue, Range } from '../syntax/tree.js';
 import { member, toPlain } from '../syntax/nav.js';
+import { treeValue } from '../syntax/tree-value.js';
 
 export class BuildError extends Error {
   constructor(message: string, readonly file: string, readonly range: Range) {
@@ -37,28 +37,7 @@ export interface ResolveContext {
 
 /** A JSON subtree as a value with exact numbers (a fraction is a decimal) and transit decoding. */
 export function treeToValue(node: JsonValue | undefined): Value {
-  if (!node) return null;
-  switch (node.kind) {
-    case 'string':
-      return node.value.charCodeAt(0) === 126 ? decodeTransitString(node.value) : node.value;
-    case 'number':
-      return numberFromText(node.text, EXTERNAL);
-    case 'boolean':
-      return node.value;
-    case 'null':
-      return null;
-    case 'array':
-      return node.items.map(treeToValue);
-    case 'object': {
-      const out: Record<string, Value> = {};
-      for (const m of node.members) {
-        const v = treeToValue(m.value);
-        if (m.key.value === '__proto__') Object.defineProperty(out, '__proto__', { value: v, enumerable: true, writable: true, configurable: true });
-        else out[m.key.value] = v;
-      }
-      return out;
-    }
-  }
+  return node ? treeValue(node, EXTERNAL, true) : null;
 }
 
 /** Picks the alternative of a conditional component from the env (resolved at load time in Sesam). */

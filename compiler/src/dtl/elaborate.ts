@@ -6,11 +6,13 @@
  */
 import { Float, type Value } from '@dtl/runtime/values/types';
 import { decodeTransitString } from '@dtl/runtime/values/transit';
+import { numberFromText } from '@dtl/runtime/values/json';
 import type { Diagnostic, Severity } from '../diagnostics.js';
 import type { RuleCode } from '../check/codes.js';
 import { RULES } from '../check/codes.js';
 import type { JsonArray, JsonObject, JsonString, JsonValue, Range } from '../syntax/tree.js';
 import { member } from '../syntax/nav.js';
+import { DTL_NUMBERS, treeValue } from '../syntax/tree-value.js';
 import { didYouMean } from '../util/suggest.js';
 import { ALL_NAMES, functionNamed, transformNamed } from './catalog/index.js';
 import type { CatalogEntry, Param } from './catalog/types.js';
@@ -267,7 +269,7 @@ class Elaborator {
       case 'string':
         return this.stringExpr(node, scope);
       case 'number':
-        return { k: 'lit', value: literalNumber(node.text), node };
+        return { k: 'lit', value: numberFromText(node.text, DTL_NUMBERS), node };
       case 'boolean':
         return { k: 'lit', value: node.value, node };
       case 'null':
@@ -613,39 +615,9 @@ export function aliasesIn(e: Expr | undefined, out: Set<string> = new Set()): Se
   return out;
 }
 
-function literalNumber(text: string): Value {
-  if (/^-?\d+$/.test(text)) {
-    if (text.length < 16) return Number(text);
-    const b = BigInt(text);
-    return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
-  }
-  // In DTL a JSON number with a fraction or exponent is a float (`["is-float", 1.0]` is true).
-  return new Float(Number(text));
-}
-
-/** A JSON subtree as a constant value (dict literals, `literal`); strings are transit-decoded. */
+/** A JSON subtree as a constant value (dict literals, `literal`); strings are transit-decoded unless `raw`. */
 export function constantValue(node: JsonValue, raw = false): Value {
-  switch (node.kind) {
-    case 'string':
-      return !raw && node.value.charCodeAt(0) === 126 ? decodeTransitString(node.value) : node.value;
-    case 'number':
-      return literalNumber(node.text);
-    case 'boolean':
-      return node.value;
-    case 'null':
-      return null;
-    case 'array':
-      return node.items.map((i) => constantValue(i, raw));
-    case 'object': {
-      const out: Record<string, Value> = {};
-      for (const m of node.members) {
-        const v = m.value ? constantValue(m.value, raw) : null;
-        if (m.key.value === '__proto__') Object.defineProperty(out, '__proto__', { value: v, enumerable: true, writable: true, configurable: true });
-        else out[m.key.value] = v;
-      }
-      return out;
-    }
-  }
+  return treeValue(node, DTL_NUMBERS, !raw);
 }
 
 function describeJson(node: JsonValue): string {
