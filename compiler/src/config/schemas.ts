@@ -13,6 +13,7 @@ import { PRECOMPILED_VALIDATORS, SCHEMA_DIR as SCHEMA_DIR_PATH } from '../paths.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { suggest as closest } from '../util/suggest.js';
+import { entityKind } from '../project/load.js';
 
 export interface SchemaIssue {
   /** JSON pointer (RFC 6901) to the offending value; for a missing required property, to the object that lacks it. */
@@ -194,11 +195,8 @@ export function validateEntity(entity: unknown): SchemaIssue[] {
   if (typeof type !== 'string') {
     return [issue('/type', `'type' must be a string such as "pipe", "metadata" or "system:<kind>", got ${show(type)}`, 'type')];
   }
-  let kind: string;
-  if (type === 'pipe') kind = 'pipe';
-  else if (type === 'metadata') kind = 'metadata';
-  else if (type.startsWith('system:')) kind = 'system';
-  else {
+  const kind = entityKind(type);
+  if (kind === 'unknown') {
     return [issue('/type', `Unknown entity type '${type}'${suggest(type, entityTypes)}; expected "pipe", "metadata" or "system:<kind>"`, 'enum')];
   }
   const validate = validators.get(kind);

@@ -22,6 +22,12 @@ export interface ConfigFile {
 
 export type EntityKind = 'pipe' | 'system' | 'metadata' | 'unknown';
 
+/** What an entity's `type` makes it: "pipe", "metadata" or "system:<kind>". */
+export function entityKind(type: string | undefined): EntityKind {
+  if (type === 'pipe' || type === 'metadata') return type;
+  return type !== undefined && type.startsWith('system:') ? 'system' : 'unknown';
+}
+
 export interface ConfigEntity {
   readonly file: ConfigFile;
   readonly node: JsonObject;
@@ -120,9 +126,5 @@ export function classify(file: ConfigFile, node: JsonObject): ConfigEntity {
   const idNode = idMember?.value?.kind === 'string' ? idMember.value : undefined;
   const typeValue = member(node, 'type')?.value;
   const type = typeValue?.kind === 'string' ? typeValue.value : undefined;
-  let kind: EntityKind = 'unknown';
-  if (type === 'pipe') kind = 'pipe';
-  else if (type === 'metadata') kind = 'metadata';
-  else if (type !== undefined && type.startsWith('system:')) kind = 'system';
-  return { file, node, id: idNode?.value, idNode, type, kind };
+  return { file, node, id: idNode?.value, idNode, type, kind: entityKind(type) };
 }

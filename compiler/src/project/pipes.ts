@@ -159,34 +159,35 @@ export function alternatives(component: JsonObject): JsonObject[] {
   return out;
 }
 
+const URL_SYSTEMS = ['system:url', 'system:microservice', 'system:rest'];
+const SQL_SYSTEMS = ['system:postgresql', 'system:mysql', 'system:sqlserver', 'system:mssql-azure-dw', 'system:mssql', 'system:oracle', 'system:oracle_tns'];
 /** Which system types a component type can use (docs: each source/sink/transform page). */
+const COMPATIBLE_SYSTEMS: Readonly<Record<string, readonly string[]>> = {
+  'source:json': URL_SYSTEMS,
+  'source:csv': URL_SYSTEMS,
+  'source:rdf': URL_SYSTEMS,
+  'source:sdshare': URL_SYSTEMS,
+  'source:sparql': URL_SYSTEMS,
+  'source:binary': URL_SYSTEMS,
+  'source:rest': ['system:rest'],
+  'source:sql': SQL_SYSTEMS,
+  'source:ldap': ['system:ldap'],
+  'source:kafka': ['system:kafka'],
+  'sink:json': URL_SYSTEMS,
+  'sink:sparql': URL_SYSTEMS,
+  'sink:sdshare': URL_SYSTEMS,
+  'sink:rest': ['system:rest'],
+  'sink:sql': SQL_SYSTEMS,
+  'sink:mail': ['system:smtp'],
+  'sink:sms': ['system:twilio'],
+  'sink:elasticsearch': ['system:elasticsearch'],
+  'sink:solr': ['system:solr'],
+  'sink:kafka': ['system:kafka'],
+  'transform:http': URL_SYSTEMS,
+  'transform:json_schema': URL_SYSTEMS,
+  'transform:rest': ['system:rest'],
+};
+
 export function compatibleSystemTypes(role: Role, componentType: string): readonly string[] | undefined {
-  const url = ['system:url', 'system:microservice', 'system:rest'];
-  const sql = ['system:postgresql', 'system:mysql', 'system:sqlserver', 'system:mssql-azure-dw', 'system:mssql', 'system:oracle', 'system:oracle_tns'];
-  const table: Record<string, readonly string[]> = {
-    'source:json': url,
-    'source:csv': url,
-    'source:rdf': url,
-    'source:sdshare': url,
-    'source:sparql': url,
-    'source:binary': url,
-    'source:rest': ['system:rest'],
-    'source:sql': sql,
-    'source:ldap': ['system:ldap'],
-    'source:kafka': ['system:kafka'],
-    'sink:json': url,
-    'sink:sparql': url,
-    'sink:sdshare': url,
-    'sink:rest': ['system:rest'],
-    'sink:sql': sql,
-    'sink:mail': ['system:smtp'],
-    'sink:sms': ['system:twilio'],
-    'sink:elasticsearch': ['system:elasticsearch'],
-    'sink:solr': ['system:solr'],
-    'sink:kafka': ['system:kafka'],
-    'transform:http': url,
-    'transform:json_schema': url,
-    'transform:rest': ['system:rest'],
-  };
-  return table[`${role}:${componentType}`];
+  return COMPATIBLE_SYSTEMS[`${role}:${componentType}`];
 }
