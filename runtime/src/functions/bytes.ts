@@ -10,7 +10,8 @@ import type { FnContext, FunctionTable } from './types.js';
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function toBytes(data: Buffer): Bytes {
+/** A Bytes value viewing the buffer's memory (no copy). */
+export function toBytes(data: Buffer): Bytes {
   return new Bytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 }
 

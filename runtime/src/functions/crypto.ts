@@ -45,6 +45,7 @@ import { parseJson, STORED, writeCanonical } from '../values/json.js';
 import { Bytes, Typed, floorDiv, type Value } from '../values/types.js';
 import { firstValue, mapValues } from './support.js';
 import type { FnContext, FunctionTable } from './types.js';
+import { toBytes } from './bytes.js';
 
 const SECRET_RE = /^\s*\$SECRET\(\s*([^()]*?)\s*\)\s*$/;
 
@@ -62,10 +63,6 @@ function bytesOf(v: Value): Buffer | undefined {
     return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
   }
   return undefined;
-}
-
-function toBytes(b: Buffer): Bytes {
-  return new Bytes(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

@@ -16,7 +16,7 @@
  * 01:30Z.
  */
 import { DateTime, DateValue, Typed, floorDiv, normInt, type Value } from '../values/types.js';
-import { castValues, firstValue, mapValues } from './support.js';
+import { castValues, firstValue, intArg, mapValues, strArg } from './support.js';
 import type { FnContext, FunctionTable, Lambda } from './types.js';
 
 const NS_PER_US = 1_000n;
@@ -526,13 +526,8 @@ function addMonths(ns: bigint, months: number): DateTime | undefined {
 }
 
 function integerArg(v: Value | undefined): bigint | undefined {
-  const x = firstValue(v);
-  return typeof x === 'number' || typeof x === 'bigint' ? BigInt(x) : undefined;
-}
-
-function stringArg(v: Value | undefined): string | undefined {
-  const x = firstValue(v);
-  return typeof x === 'string' ? x : undefined;
+  const x = intArg(v);
+  return x === undefined ? undefined : BigInt(x);
 }
 
 export const DATETIME: FunctionTable = {
@@ -544,7 +539,7 @@ export const DATETIME: FunctionTable = {
    * used) or the part is unknown.
    */
   'datetime-diff': (_cx: FnContext, datepart: Value | undefined, start: Value | undefined, end: Value | undefined): Value => {
-    const part = stringArg(datepart);
+    const part = strArg(datepart);
     const a = asDateTime(firstValue(start));
     const b = asDateTime(firstValue(end));
     if (part === undefined || !a || !b) return null;
@@ -557,7 +552,7 @@ export const DATETIME: FunctionTable = {
 
   'datetime-format': (_cx: FnContext, tz: Value | undefined, format: Value | undefined, values: Value | undefined): Value => {
     const zone = zoneOf(tz);
-    const fmt = stringArg(format);
+    const fmt = strArg(format);
     return mapValues(values, (x) => {
       const d = asDateTime(x);
       return d && zone && fmt !== undefined ? strftime(fmt, d.ns, zone) : undefined;
@@ -566,13 +561,13 @@ export const DATETIME: FunctionTable = {
 
   'datetime-parse': (_cx: FnContext, tz: Value | undefined, format: Value | undefined, values: Value | undefined): Value => {
     const zone = zoneOf(tz);
-    const fmt = stringArg(format);
+    const fmt = strArg(format);
     const compiled = fmt === undefined ? undefined : compileFormat(fmt);
     return mapValues(values, (x) => (typeof x === 'string' && zone && compiled ? strptime(compiled, x, zone) : undefined));
   },
 
   'datetime-plus': (_cx: FnContext, datepart: Value | undefined, amount: Value | undefined, values: Value | undefined): Value => {
-    const part = stringArg(datepart);
+    const part = strArg(datepart);
     const n = integerArg(amount);
     const unit = part === undefined ? undefined : FIXED_UNITS.get(part);
     const months = part === 'month' ? n : part === 'year' && n !== undefined ? n * 12n : undefined;

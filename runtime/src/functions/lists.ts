@@ -9,27 +9,10 @@ import { compareValues, truthy, valueKey } from '../values/compare.js';
 import { add, asNum, type Num } from '../values/numeric.js';
 import { isDict, normInt, setProp, type Dict, type Value } from '../values/types.js';
 import { encodeTop } from './json.js';
-import { firstOccurrences, firstValue, mapValues, toList } from './support.js';
+import { firstOccurrences, indexArg, intArg, mapValues, toList } from './support.js';
 import type { FnContext, FunctionTable, Lambda } from './types.js';
 
 // ------------------------------------------------------------------------------ argument helpers
-
-/**
- * An integer argument (integer-expression: the first value of a list). Booleans, floats and
- * decimals are not integers (Python would refuse them as indexes); undefined when unusable.
- */
-export function intArg(v: Value | undefined): number | bigint | undefined {
-  const x = firstValue(v);
-  if (typeof x === 'number') return Number.isInteger(x) ? x : undefined;
-  if (typeof x === 'bigint') return x;
-  return undefined;
-}
-
-/** An integer argument as an index: bigints are far outside any list, so a JS number does. */
-export function indexArg(v: Value | undefined): number | undefined {
-  const x = intArg(v);
-  return typeof x === 'bigint' ? Number(x) : x;
-}
 
 /** Lambda results may come from compiled code; treat a stray undefined as null. */
 function call(f: Lambda, x: Value): Value {

@@ -3,7 +3,7 @@
  * compiled inline; `lookup-entity` is provided by the runtime.)
  */
 import { Bytes, isDict, normInt, type Entity, type Value } from '../values/types.js';
-import { intArg } from './lists.js';
+import { intArg } from './support.js';
 import { eqValues } from './logic.js';
 import { firstValue, mapValues, toList } from './support.js';
 import type { FnContext, FunctionTable, Lambda } from './types.js';

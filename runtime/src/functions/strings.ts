@@ -6,8 +6,8 @@
 import { Decimal } from '../values/decimal.js';
 import { Bytes, DateTime, Float, Typed, isDict, type Value } from '../values/types.js';
 import { plainText, pyFloatRepr, pyJson } from './json.js';
-import { indexArg, intArg } from './lists.js';
-import { firstValue, mapValues, toList } from './support.js';
+
+import { firstValue, indexArg, intArg, mapValues, strArg, toList } from './support.js';
 import type { FnContext, FunctionTable } from './types.js';
 
 /** Python's whitespace (`str.isspace`), the default set for strip/lstrip/rstrip/split. */
@@ -27,12 +27,6 @@ export function codePointLength(s: string): number {
   let n = 0;
   for (const _ of s) n++;
   return n;
-}
-
-/** A single string argument (first value of a list); undefined when it is not a string. */
-function strArg(v: Value | undefined): string | undefined {
-  const x = firstValue(v);
-  return typeof x === 'string' ? x : undefined;
 }
 
 // ------------------------------------------------------------------------------ concat, join

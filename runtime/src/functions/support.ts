@@ -17,6 +17,26 @@ export function firstValue(v: Value | undefined): Value | undefined {
   return v === null ? undefined : v;
 }
 
+/** The first value as a string argument, or undefined. */
+export function strArg(v: Value | undefined): string | undefined {
+  const x = firstValue(v);
+  return typeof x === 'string' ? x : undefined;
+}
+
+/** The first value as an integer argument (floats do not count), or undefined. */
+export function intArg(v: Value | undefined): number | bigint | undefined {
+  const x = firstValue(v);
+  if (typeof x === 'number') return Number.isInteger(x) ? x : undefined;
+  if (typeof x === 'bigint') return x;
+  return undefined;
+}
+
+/** An integer argument as an index: bigints are far outside any list, so a JS number does. */
+export function indexArg(v: Value | undefined): number | undefined {
+  const x = intArg(v);
+  return typeof x === 'bigint' ? Number(x) : x;
+}
+
 /**
  * Map-style application: a list maps element-wise, dropping elements the function rejects
  * (returns undefined); a single value maps to the result or null when rejected; null stays null.

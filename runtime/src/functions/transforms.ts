@@ -9,6 +9,7 @@
 import { NI, Typed, isDict, setProp, type Dict, type Value } from '../values/types.js';
 import { valueKey } from '../values/compare.js';
 import type { FnContext } from './types.js';
+import { globToRegExp } from './strings.js';
 
 /** A compiled wildcard pattern (`*` any run, `?` one character, whole-name match). */
 export interface Pattern {
@@ -18,16 +19,6 @@ export interface Pattern {
   readonly id: RegExp;
   /** The whole name, for pipes without namespaces. */
   readonly whole: RegExp;
-}
-
-function globToRegExp(glob: string): RegExp {
-  let src = '^';
-  for (const ch of glob) {
-    if (ch === '*') src += '[\\s\\S]*';
-    else if (ch === '?') src += '[\\s\\S]';
-    else src += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(src + '$', 'u');
 }
 
 export function compilePattern(text: string): Pattern {

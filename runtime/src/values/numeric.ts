@@ -6,6 +6,7 @@
  */
 import { Decimal, decAdd, decDiv, decMul, decRem, decSub } from './decimal.js';
 import { Float, Typed, normInt, type Value } from './types.js';
+import { toDecimal } from './compare.js';
 
 export type Num = number | bigint | Float | Decimal;
 
@@ -20,12 +21,6 @@ export function asNum(v: Value | undefined): Num | undefined {
 
 function kind(v: Num): 0 | 1 | 2 {
   return typeof v === 'number' || typeof v === 'bigint' ? 0 : v instanceof Float ? 1 : 2;
-}
-
-function toDec(v: Num): Decimal | undefined {
-  if (typeof v === 'number' || typeof v === 'bigint') return Decimal.fromInteger(v);
-  if (v instanceof Float) return Decimal.fromFloat(v.value);
-  return v;
 }
 
 function toFloat(v: Num): number {
@@ -53,8 +48,8 @@ function binary(a: Num, b: Num, op: 'add' | 'sub' | 'mul'): Num | undefined {
     const y = toFloat(b);
     return new Float(op === 'add' ? x + y : op === 'sub' ? x - y : x * y);
   }
-  const x = toDec(a);
-  const y = toDec(b);
+  const x = toDecimal(a);
+  const y = toDecimal(b);
   if (!x || !y) return undefined;
   return op === 'add' ? decAdd(x, y) : op === 'sub' ? decSub(x, y) : decMul(x, y);
 }
@@ -104,8 +99,8 @@ export function div(a: Num, b: Num): Num | undefined {
     if (y === 0) return undefined;
     return new Float(toFloat(a) / y);
   }
-  const x = toDec(a);
-  const y = toDec(b);
+  const x = toDecimal(a);
+  const y = toDecimal(b);
   if (!x || !y) return undefined;
   return decDiv(x, y);
 }
@@ -129,8 +124,8 @@ export function mod(a: Num, b: Num): Num | undefined {
     if (r !== 0 && (r < 0) !== (y < 0)) r += y;
     return new Float(r);
   }
-  const x = toDec(a);
-  const y = toDec(b);
+  const x = toDecimal(a);
+  const y = toDecimal(b);
   if (!x || !y) return undefined;
   return decRem(x, y);
 }

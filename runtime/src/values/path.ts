@@ -3,11 +3,7 @@
  * list-valued properties are spliced one level, missing keys and nulls contribute nothing.
  * A single value in gives a single value out; a list in gives a list out.
  */
-import { Typed, type Dict, type Value } from './types.js';
-
-function isPlainDict(v: Value | undefined): v is Dict {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Typed);
-}
+import { isDict, Typed, type Dict, type Value } from './types.js';
 
 export function step(v: Value | undefined, key: string): Value {
   if (v === null || v === undefined || typeof v !== 'object') return null;
@@ -15,7 +11,7 @@ export function step(v: Value | undefined, key: string): Value {
     const out: Value[] = [];
     for (let i = 0; i < v.length; i++) {
       const e = v[i];
-      if (!isPlainDict(e)) continue;
+      if (!isDict(e)) continue;
       const x = Object.prototype.hasOwnProperty.call(e, key) ? e[key] : undefined;
       if (x === undefined || x === null) continue;
       if (Array.isArray(x)) {
@@ -50,7 +46,7 @@ export function stepNs(v: Value | undefined, key: string, propertyNs: string): V
   let single: Value | undefined;
   let count = 0;
   for (const e of items) {
-    if (!isPlainDict(e)) continue;
+    if (!isDict(e)) continue;
     for (const k in e) {
       if (k !== key && !(k.endsWith(':' + key) && k.lastIndexOf(':') === k.length - key.length - 1)) continue;
       const x = e[k];
