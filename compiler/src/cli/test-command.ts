@@ -16,6 +16,7 @@ import { compareOutputs, expectedText, loadSpecs, SpecError, type TestSpec } fro
 import { loadAndCheck } from './check.js';
 import { buildOrReport, importBuild } from './project-commands.js';
 import { type CliIO, UsageError } from './io.js';
+import { FILTERED_KEY } from '@dtl/runtime/engine/compiled-pipe';
 
 export const TEST_HELP = `Usage: dtl test [PATH] [--update] [--env FILE] [--keep]
 
@@ -157,7 +158,7 @@ async function pipeOutput(rt: ProjectRuntime, spec: TestSpec): Promise<Entity[]>
   for await (const chunk of read.entities) {
     for (const e of chunk) {
       if (raw) out.push(e);
-      else for (const t of runner.transform(e)) if (t['_filtered'] !== true) out.push(t);
+      else for (const t of runner.transform(e)) if (t[FILTERED_KEY] !== true) out.push(t);
     }
   }
   return out;

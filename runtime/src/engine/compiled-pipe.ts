@@ -11,6 +11,7 @@ import { Typed, isDict, setProp, type Dict, type Entity, type Value } from '../v
 import { NI } from '../values/types.js';
 import type { CompiledHopsSpec, HopsExecutor } from './hops.js';
 import type { ManifestPipe } from './manifest.js';
+import { FILTERED_KEY } from '../store/record.js';
 
 export interface CompiledTransform {
   readonly type: 'dtl';
@@ -50,7 +51,7 @@ export class PipeFailure extends Error {
 }
 
 /** Marks an output entity as a `filter` tombstone for the dataset sink. */
-export const FILTERED_KEY = '_filtered';
+export { FILTERED_KEY };
 
 export class TransformChain {
   readonly instance: PipeInstance;

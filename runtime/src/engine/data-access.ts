@@ -6,10 +6,10 @@
  * touches a few entities, so it asks the store's persistent join index, which opens without a
  * scan. Both return the latest, non-deleted versions.
  */
-import type { Store } from '../store/index.js';
+import type { Dataset, Store } from '../store/index.js';
 import { valueKey } from '../values/compare.js';
 import type { Entity, Value } from '../values/types.js';
-import { sortInHopsOrder, type HopsData } from './hops.js';
+import { joinKeys, sortInHopsOrder, type HopsData } from './hops.js';
 import type { WrittenVersions } from './written-cache.js';
 
 function addTo(map: Map<string, Entity[]>, vk: string, e: Entity): void {
@@ -24,10 +24,14 @@ function memKey(v: Value): string {
   return '\u0001' + valueKey(v);
 }
 
-function keyList(v: Value): Value[] {
-  if (v === null || v === undefined) return [];
-  if (Array.isArray(v)) return v.filter((x) => x !== null);
-  return [v];
+/** The latest versions of these ids that exist and are not deleted. */
+function liveVersions(ds: Dataset, ids: Iterable<string>): Entity[] {
+  const out: Entity[] = [];
+  for (const id of ids) {
+    const e = ds.latest(id);
+    if (e && e['_deleted'] !== true) out.push(e);
+  }
+  return out;
 }
 
 export class DataAccess implements HopsData {
@@ -43,25 +47,14 @@ export class DataAccess implements HopsData {
     if (!this.store.exists(dataset)) return [];
     if (this.bulk) return this.lookupInMemory(dataset, index, inner, keys);
     const ds = this.store.dataset(dataset);
-    const ids = ds.index(index, (e) => keyList(inner(e))).lookup(keys as Value[]);
-    const out: Entity[] = [];
-    for (const id of ids) {
-      const e = ds.latest(id);
-      if (e && e['_deleted'] !== true) out.push(e);
-    }
-    return sortInHopsOrder(out);
+    const ids = ds.index(index, (e) => joinKeys(inner(e))).lookup(keys as Value[]);
+    return sortInHopsOrder(liveVersions(ds, ids));
   }
 
   /** Source entities by `_id` (latest, not deleted). */
   byIds(dataset: string, ids: Iterable<string>): Entity[] {
     if (!this.store.exists(dataset)) return [];
-    const ds = this.store.dataset(dataset);
-    const out: Entity[] = [];
-    for (const id of ids) {
-      const e = ds.latest(id);
-      if (e && e['_deleted'] !== true) out.push(e);
-    }
-    return out;
+    return liveVersions(this.store.dataset(dataset), ids);
   }
 
   private lookupInMemory(dataset: string, index: string, inner: (e: Entity) => Value, keys: readonly Value[]): readonly Entity[] {
@@ -105,7 +98,7 @@ export class DataAccess implements HopsData {
     for (const { dataset, index, inner } of todo.values()) {
       if (!this.store.exists(dataset)) continue;
       const ds = this.store.dataset(dataset);
-      ds.index(index, (e) => keyList(inner(e))).lookup([]);
+      ds.index(index, (e) => joinKeys(inner(e))).catchUp();
       touched.add(dataset);
     }
     for (const d of touched) this.store.dataset(d).commit();

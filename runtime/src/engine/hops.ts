@@ -110,7 +110,8 @@ function idOf(e: Entity): string {
   return typeof id === 'string' ? id : '';
 }
 
-function keysOf(v: Value): Value[] {
+/** A join expression's value as the keys it joins on: a list's non-null items, or the one value. */
+export function joinKeys(v: Value | undefined): Value[] {
   if (v === null || v === undefined) return [];
   if (Array.isArray(v)) return v.filter((x) => x !== null);
   return [v];
@@ -159,14 +160,14 @@ export class HopsExecutor {
     // The common single join returning its alias needs no row objects at all.
     if (spec.steps.length === 1 && spec.filters.length === 0 && spec.subsets.length === 0 && spec.ret.kind === 'aliases' && spec.ret.aliases.length === 1 && spec.ret.aliases[0] === spec.steps[0]!.alias) {
       const step = spec.steps[0]!;
-      const keys = keysOf(step.outer({ _S: input }, c));
+      const keys = joinKeys(step.outer({ _S: input }, c));
       return keys.length === 0 ? [] : this.data.lookup(step.dataset, step.index, step.inner, keys).slice();
     }
     let rows: Row[] = [{ _S: input }];
     for (const step of spec.steps) {
       const next: Row[] = [];
       for (const row of rows) {
-        const keys = keysOf(step.outer(row, c));
+        const keys = joinKeys(step.outer(row, c));
         if (keys.length === 0) continue;
         let found = this.data.lookup(step.dataset, step.index, step.inner, keys);
         if (found.length === 0) continue;

@@ -15,6 +15,7 @@ import { JsonInputError, parseJsonValues } from './json-stream.js';
 import { BadRequestError, ConflictError, NotFoundError, type ProjectRuntime } from './project.js';
 import { openSource } from './sources.js';
 import { renderCsv } from './sinks.js';
+import { FILTERED_KEY } from '../store/record.js';
 
 const MAX_BODY = 256 * 1024 * 1024;
 
@@ -181,7 +182,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     const limit = intParam(url, 'limit', 10_000);
     const out: Entity[] = [];
     const state = { since: since >= 0 && runner.pipe.source.dataset ? { [runner.pipe.source.dataset]: since } : {} };
-    const read = openSource(runner.pipe.source, { store: rt.store, projectRoot: rt.options.projectRoot, systems: new Map(rt.manifest.systems.map((s) => [s.id, s])), pipeId: id }, state);
+    const read = openSource(runner.pipe.source, { store: rt.store, projectRoot: rt.options.projectRoot, systems: rt.systems, pipeId: id }, state);
     if (read) {
       outer: for await (const chunk of read.entities) {
         for (const e of chunk) {
@@ -230,8 +231,8 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     for (const [k, v] of url.searchParams) params[k] = v;
     runner.chain.instance.setRequestParams(params);
     const out: Entity[] = [];
-    const read = openSource(runner.pipe.source, { store: rt.store, projectRoot: rt.options.projectRoot, systems: new Map(rt.manifest.systems.map((s) => [s.id, s])), pipeId: id }, { since: {} });
-    if (read) for await (const chunk of read.entities) for (const e of chunk) for (const t of runner.transform(e)) if (t['_filtered'] !== true) out.push(t);
+    const read = openSource(runner.pipe.source, { store: rt.store, projectRoot: rt.options.projectRoot, systems: rt.systems, pipeId: id }, { since: {} });
+    if (read) for await (const chunk of read.entities) for (const e of chunk) for (const t of runner.transform(e)) if (t[FILTERED_KEY] !== true) out.push(t);
     if (action === 'csv' && kind === 'csv_endpoint') {
       const text = renderCsv(out, runner.pipe.sink.config);
       res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });

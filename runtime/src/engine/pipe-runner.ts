@@ -12,7 +12,7 @@ import type { FnContext } from '../functions/types.js';
 import { DateTime, type Entity, type Value } from '../values/types.js';
 import { TransformChain, type CompiledDependency, type PipeModule } from './compiled-pipe.js';
 import type { DataAccess } from './data-access.js';
-import { HopsExecutor } from './hops.js';
+import { HopsExecutor, joinKeys } from './hops.js';
 import type { ManifestPipe, ManifestSystem } from './manifest.js';
 import { openSink, type Sink } from './sinks.js';
 import { openSource, type SourceState } from './sources.js';
@@ -236,11 +236,7 @@ export class PipeRunner {
     for (let i = 0; i < dep.steps.length; i++) {
       const step = dep.steps[i]!;
       const keys: Value[] = [];
-      for (const e of current) {
-        const k = step.keys(e);
-        if (Array.isArray(k)) for (const x of k) x !== null && keys.push(x);
-        else if (k !== null && k !== undefined) keys.push(k);
-      }
+      for (const e of current) for (const k of joinKeys(step.keys(e))) keys.push(k);
       if (keys.length === 0) return [];
       const last = i === dep.steps.length - 1;
       if (step.byId) {

@@ -10,7 +10,7 @@ import { Store } from '../store/index.js';
 import type { Entity } from '../values/types.js';
 import { receiverPolicy, type NumberPolicy } from '../values/json.js';
 import { DataAccess } from './data-access.js';
-import type { Manifest } from './manifest.js';
+import type { Manifest, ManifestSystem } from './manifest.js';
 import type { PipeModule } from './compiled-pipe.js';
 import { PipeRunner, type RunResult } from './pipe-runner.js';
 import { DatasetSink, openSink } from './sinks.js';
@@ -60,15 +60,18 @@ export class ProjectRuntime {
   private queue: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
+  /** The manifest's systems by id (sources and sinks resolve their urls through them). */
+  readonly systems: ReadonlyMap<string, ManifestSystem>;
 
   constructor(readonly manifest: Manifest, modules: Readonly<Record<string, PipeModule>>, readonly options: RuntimeOptions) {
     this.log = options.log ?? (() => {});
+    this.systems = new Map(manifest.systems.map((s) => [s.id, s]));
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.store = Store.open(path.join(options.dataDir, 'datasets'));
     // Only datasets a pipe reads (as its source or through hops) are worth keeping decoded.
     this.written = new WrittenVersions(new Set(manifest.pipes.flatMap((p) => [...p.reads, ...p.hops])));
     this.data = new DataAccess(this.store, this.written);
-    const systems = new Map(manifest.systems.map((s) => [s.id, s]));
+    const systems = this.systems;
     const secretsFile = path.join(options.projectRoot, 'secrets.json');
     const secrets = fs.existsSync(secretsFile) ? (JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as Record<string, string>) : {};
     for (const p of manifest.pipes) {
@@ -141,7 +144,7 @@ export class ProjectRuntime {
     }
     return this.serial(async () => {
       const seq = this.checkSequence(pipeId, params);
-      const sink = openSink(runner.pipe.sink, { store: this.store, written: this.written, systems: new Map(this.manifest.systems.map((s) => [s.id, s])), pipeId, dataDir: this.options.dataDir, log: this.log });
+      const sink = openSink(runner.pipe.sink, { store: this.store, written: this.written, systems: this.systems, pipeId, dataDir: this.options.dataDir, log: this.log });
       await sink.begin(false);
       const out: Entity[] = [];
       for (const e of entities) {

@@ -57,7 +57,7 @@ import { IndexImpl, type IndexSource, type IndexState, type JoinIndex } from './
 import { deletedOf, previousOf, VersionLog, VERSIONS_FILE, type LogState } from './log.js';
 import { indexFileKey } from './names.js';
 import type { LineEncoder } from './encoder.js';
-import { lineText, parseLine, validateEntity } from './record.js';
+import { FILTERED_KEY, lineText, parseLine, validateEntity } from './record.js';
 import type { CommitPlan, TableRef } from './tableset.js';
 
 export interface WriteResult {
@@ -232,7 +232,7 @@ export class Dataset {
       for (let i = 0; i < entities.length; i++) {
         const e = entities[i]!;
         const id = e['_id'] as string;
-        const filtered = e['_filtered'] === true;
+        const filtered = e[FILTERED_KEY] === true;
         const del = filtered || e['_deleted'] === true;
         const cur = ids.find(id);
         const curDeleted = cur >= 0 && ids.deletedOf(cur);

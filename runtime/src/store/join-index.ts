@@ -24,6 +24,8 @@ import { EntryBatch, TableSet, type CommitPlan, type TableRef } from './tableset
 export interface JoinIndex {
   /** `_id`s of latest non-deleted versions having any of these keys (no duplicates, any order). */
   lookup(keys: Value[]): string[];
+  /** Brings the index up to the dataset's last version now (lookups do so on their own). */
+  catchUp(): void;
 }
 
 /** What an index needs from its dataset. */

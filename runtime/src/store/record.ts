@@ -55,10 +55,13 @@ export function validateEntity(value: unknown, position: number): void {
   }
 }
 
+/** Marks an entity as a `filter` tombstone: the dataset sink deletes what it replaces. */
+export const FILTERED_KEY = '_filtered';
+
 /** Serialises and hashes one validated entity; throws naming its position on unstorable values. */
 export function prepareEntity(e: Dict, position: number): Prepared {
   const id = e['_id'] as string;
-  const filtered = e['_filtered'] === true;
+  const filtered = e[FILTERED_KEY] === true;
   const deleted = filtered || e['_deleted'] === true;
   // Root keys in canonical order; the `_` keys (dropped, or written as metadata) sort
   // between the data keys before `_` and those after it.
