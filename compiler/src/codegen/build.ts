@@ -20,7 +20,7 @@ import { headRange } from '../check/check-project.js';
 import { runtimeModuleUrl } from '../paths.js';
 import { flattenTransforms } from '../project/pipes.js';
 import { ConstantPool } from './constants.js';
-import { DtlCompiler, type DependencyOut } from './compile-dtl.js';
+import { DtlCompiler, INLINE_CALLS, type DependencyOut } from './compile-dtl.js';
 import { renderModule } from './module.js';
 import type { Expr } from '../dtl/ir.js';
 import {
@@ -52,9 +52,6 @@ export interface BuildOutput {
   readonly entry?: string;
   readonly bundle?: string;
 }
-
-/** Special forms compiled inline; everything else must exist in the runtime's library. */
-const INLINE = new Set(['if', 'case', 'case-eq', 'and', 'or', 'not', 'coalesce-args', 'eq', 'neq', 'list', 'lookup-entity', 'literal', 'hops', 'apply', 'apply-hops']);
 
 
 export async function buildProject(check: CheckResult, options: BuildOptions): Promise<BuildOutput> {
@@ -223,7 +220,7 @@ function compilePipe(pipe: CheckedPipe, index: number, metadata: JsonObject | un
 function checkImplemented(program: NonNullable<CheckedPipe['dtl'][number]['program']>, pipe: CheckedPipe, file: string): void {
   walkProgram(program, {
     expr(e) {
-      if (e.k === 'call' && !INLINE.has(e.entry.name) && !implementationOf(e.entry.name)) {
+      if (e.k === 'call' && !INLINE_CALLS.has(e.entry.name) && !implementationOf(e.entry.name)) {
         throw new BuildError(`Pipe '${pipe.id}': the function '${e.entry.name}' is not available on the local runtime.`, file, e.node.items[0]?.range ?? headRange(e.node));
       }
     },

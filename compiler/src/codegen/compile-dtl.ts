@@ -24,6 +24,10 @@ import { implementationOf } from '@dtl/runtime/functions/index';
 import type { FnContext } from '@dtl/runtime/functions/types';
 import type { Value } from '@dtl/runtime/values/types';
 
+/** Functions `call` compiles to inline code: they need no runtime implementation. (Special forms
+ * such as hops, apply and literal are expressions of their own and never calls.) */
+export const INLINE_CALLS: ReadonlySet<string> = new Set(['if', 'case', 'case-eq', 'and', 'or', 'not', 'coalesce-args', 'eq', 'neq', 'list', 'lookup-entity']);
+
 export interface CompileOptions {
   /** Prefix for generated names (one per DTL transform in the chain). */
   readonly prefix: string;
@@ -394,6 +398,7 @@ export class DtlCompiler {
     return this.expr(a.expr!, ctx);
   }
 
+  /** Calls of INLINE_CALLS become inline code; every other function calls the runtime library. */
   private call(entry: CatalogEntry, args: BoundArg[], ctx: Ctx): string {
     const folded = this.opts.fold === false ? undefined : foldConstant(entry, args);
     if (folded !== undefined) return this.consts.ref(folded);
