@@ -439,17 +439,7 @@ export class DtlCompiler {
     }
     const fnRef = this.consts.pool('f', `rt.fn(${JSON.stringify(entry.name)})`);
     if (entry.signatures.length > 1) return `${fnRef}(cx${args.map((a) => ', ' + this.arg(a, ctx)).join('')})`;
-    const bound = bindArguments(entry, args.length)!;
-    const sig = bound.signature;
-    const parts: string[] = [];
-    sig.params.forEach((p, pi) => {
-      const mine = bound.args.filter((b) => b.paramIndex === pi);
-      if (mine.length === 0) {
-        if (!p.repeat) parts.push('undefined');
-        return;
-      }
-      for (const b of mine) parts.push(this.arg(args[b.index]!, ctx));
-    });
+    const parts = argumentSlots(entry, args, (a) => this.arg(a, ctx), 'undefined')!;
     return `${fnRef}(cx${parts.map((p) => ', ' + p).join('')})`;
   }
 
@@ -696,6 +686,26 @@ const FOLD_CONTEXT: FnContext = {
   secret: () => undefined,
 };
 
+/**
+ * The positional arguments of a single-signature runtime function: one slot per parameter in
+ * signature order (`missing` for an omitted optional one), a repeated parameter spreading its
+ * arguments. Undefined when the arguments do not bind.
+ */
+function argumentSlots<T>(entry: CatalogEntry, args: readonly BoundArg[], value: (a: BoundArg) => T, missing: T): T[] | undefined {
+  const bound = bindArguments(entry, args.length);
+  if (!bound) return undefined;
+  const slots: T[] = [];
+  bound.signature.params.forEach((p, pi) => {
+    const mine = bound.args.filter((b) => b.paramIndex === pi);
+    if (mine.length === 0) {
+      if (!p.repeat) slots.push(missing);
+      return;
+    }
+    for (const b of mine) slots.push(value(args[b.index]!));
+  });
+  return slots;
+}
+
 /** Evaluates a call whose arguments are all constants at compile time, when that is safe. */
 function foldConstant(entry: CatalogEntry, args: BoundArg[]): Value | undefined {
   if (entry.nondeterministic || !FOLDABLE.has(entry.category) || entry.signatures.length > 1) return undefined;
@@ -703,17 +713,8 @@ function foldConstant(entry: CatalogEntry, args: BoundArg[]): Value | undefined 
   if (entry.name === 'list') return args.map((a) => (a.expr as { value: Value }).value);
   const impl = implementationOf(entry.name);
   if (!impl) return undefined;
-  const bound = bindArguments(entry, args.length);
-  if (!bound) return undefined;
-  const slots: (Value | undefined)[] = [];
-  bound.signature.params.forEach((p, pi) => {
-    const mine = bound.args.filter((b) => b.paramIndex === pi);
-    if (mine.length === 0) {
-      if (!p.repeat) slots.push(undefined);
-      return;
-    }
-    for (const b of mine) slots.push((args[b.index]!.expr as { value: Value }).value);
-  });
+  const slots = argumentSlots<Value | undefined>(entry, args, (a) => (a.expr as { value: Value }).value, undefined);
+  if (!slots) return undefined;
   try {
     const r = (impl as (cx: FnContext, ...a: (Value | undefined)[]) => Value)(FOLD_CONTEXT, ...slots);
     return r === undefined ? undefined : r;
