@@ -39,10 +39,6 @@ const COMMANDS: Record<string, { run: () => Promise<Command>; help?: string }> =
   eval: { run: async () => (await import('./eval-command.js')).runEval },
 };
 
-export function registerCommand(name: string, run: () => Promise<Command>): void {
-  COMMANDS[name] = { run };
-}
-
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {

@@ -12,7 +12,7 @@ import { RUN_HELP, parseRunArgs, runProject, describeSummary } from '@dtl/runtim
 import { ProjectRuntime } from '@dtl/runtime/engine/project';
 import { parseJsonValues } from '@dtl/runtime/engine/json-stream';
 import { Store } from '@dtl/runtime/store/index';
-import { STORED, parseJson, writePretty } from '@dtl/runtime/values/json';
+import { writePretty } from '@dtl/runtime/values/json';
 import type { Entity, Value } from '@dtl/runtime/values/types';
 import { buildProject, type BuildOutput } from '../codegen/build.js';
 import type { Project } from '../project/load.js';
@@ -259,5 +259,3 @@ export async function runPush(argv: string[], io: CliIO): Promise<number> {
     rt.close();
   }
 }
-
-export { parseJson, STORED };

@@ -454,7 +454,7 @@ class Elaborator {
       for (const c of conds) where.push(this.expr(c, scope));
     }
     const { joins, filters } = this.classifyJoins(where, aliases);
-    this.checkReachability(datasets, joins, node);
+    this.checkReachability(datasets, joins);
 
     const bool = (key: string, dflt: boolean): boolean => {
       const v = member(node, key)?.value;
@@ -569,7 +569,7 @@ class Elaborator {
     }
   }
 
-  private checkReachability(datasets: HopsSpec['datasets'], joins: HopsJoin[], node: JsonObject): void {
+  private checkReachability(datasets: HopsSpec['datasets'], joins: HopsJoin[]): void {
     const reached = new Set<string>(['_S']);
     let changed = true;
     while (changed) {
@@ -591,7 +591,6 @@ class Elaborator {
         this.report('dtl-hops-unjoined-alias', `Alias '${d.alias}' is not joined to the source entity: add an ["eq", …] between it and _S (or an alias joined to _S) in "where".`, d.node.range);
       }
     }
-    void node;
   }
 }
 
@@ -658,7 +657,7 @@ function rangeSlice(node: JsonString, from: number, to: number): Range {
 }
 
 /** Elaborates one `dtl` transform object. */
-export function elaborateDtl(node: JsonObject, file: string): ElaborationResult & { unusedRules: string[] } {
+export function elaborateDtl(node: JsonObject, file: string): ElaborationResult {
   const e = new Elaborator(file);
   const program = e.program(node);
   if (program) {
@@ -667,5 +666,5 @@ export function elaborateDtl(node: JsonObject, file: string): ElaborationResult 
       if (rule) e.report('dtl-unused-rule', `Rule '${name}' is never applied (no apply or apply-hops reaches it from the default rule).`, rule.keyNode.range);
     }
   }
-  return { program, diagnostics: e.diagnostics, unusedRules: e.unusedRules };
+  return { program, diagnostics: e.diagnostics };
 }

@@ -71,7 +71,3 @@ export function aliasPrefix(text: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-/** Renders steps back to path text (quoting elements that need it). */
-export function formatPath(root: string, steps: readonly string[]): string {
-  return root + '.' + steps.map((s) => (/^[^.']+$/.test(s) && s !== '' ? s : "'" + s.replace(/'/g, "''") + "'")).join('.');
-}

@@ -5,7 +5,7 @@
  * parser can report them precisely, comments go to a separate group (they are reported,
  * then ignored), and anything else becomes a one-character `BadChar` token.
  */
-import { createToken, Lexer, type ILexingResult, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type TokenType } from 'chevrotain';
 
 // Categories let the grammar treat related tokens alike.
 export const StringLike = createToken({ name: 'StringLike', pattern: Lexer.NA });
@@ -143,6 +143,3 @@ export const jsonLexer = new Lexer(allTokens, {
   ensureOptimizations: true,
 });
 
-export function lexJson(text: string): ILexingResult {
-  return jsonLexer.tokenize(text);
-}

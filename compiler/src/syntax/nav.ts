@@ -1,30 +1,10 @@
 /** Small helpers to walk the syntax tree. */
-import type { JsonArray, JsonMember, JsonObject, JsonValue } from './tree.js';
+import type { JsonMember, JsonObject, JsonValue } from './tree.js';
 
 export function member(obj: JsonObject, key: string): JsonMember | undefined {
   // Last one wins, like JSON.parse, when a key repeats.
   for (let i = obj.members.length - 1; i >= 0; i--) if (obj.members[i]!.key.value === key) return obj.members[i];
   return undefined;
-}
-
-export function prop(obj: JsonValue | undefined, key: string): JsonValue | undefined {
-  return obj && obj.kind === 'object' ? member(obj, key)?.value : undefined;
-}
-
-export function asObject(v: JsonValue | undefined): JsonObject | undefined {
-  return v && v.kind === 'object' ? v : undefined;
-}
-
-export function asArray(v: JsonValue | undefined): JsonArray | undefined {
-  return v && v.kind === 'array' ? v : undefined;
-}
-
-export function asString(v: JsonValue | undefined): string | undefined {
-  return v && v.kind === 'string' ? v.value : undefined;
-}
-
-export function asBoolean(v: JsonValue | undefined): boolean | undefined {
-  return v && v.kind === 'boolean' ? v.value : undefined;
 }
 
 /** Converts a subtree to plain JSON data (numbers as JS numbers) for schema validation. */

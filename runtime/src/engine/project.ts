@@ -25,8 +25,6 @@ export interface RuntimeOptions {
 export interface OnceSummary {
   readonly passes: number;
   readonly runs: RunResult[];
-  /** Versions written per pipe over all passes. */
-  readonly written: Record<string, number>;
 }
 
 export interface ReceiveParams {
@@ -110,7 +108,6 @@ export class ProjectRuntime {
   runOnce(maxPasses = 100): Promise<OnceSummary> {
     return this.serial(async () => {
       const runs: RunResult[] = [];
-      const written: Record<string, number> = {};
       let passes = 0;
       for (; passes < maxPasses; ) {
         passes++;
@@ -119,12 +116,11 @@ export class ProjectRuntime {
           if (!runner.pumped || this.stopping) continue;
           const r = await runner.run();
           runs.push(r);
-          written[r.pipe] = (written[r.pipe] ?? 0) + r.written;
           changed += r.written;
         }
         if (changed === 0 || this.stopping) break;
       }
-      return { passes, runs, written };
+      return { passes, runs };
     });
   }
 

@@ -134,25 +134,16 @@ export function resolveLocation(src: ManifestSource, env: SourceEnv): string {
   return systemUrl(sys, rel) ?? rel;
 }
 
-async function readLocation(location: string, env: SourceEnv): Promise<{ data: Buffer; stamp?: string }> {
-  if (/^https?:\/\//i.test(location)) {
-    let res: Response;
-    try {
-      res = await fetch(location);
-    } catch (e) {
-      throw new SourceError(`Pipe '${env.pipeId}': cannot fetch ${location}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    if (!res.ok) throw new SourceError(`Pipe '${env.pipeId}': ${location} answered ${res.status} ${res.statusText}.`);
-    return { data: Buffer.from(await res.arrayBuffer()) };
-  }
-  const file = localFile(location, env.projectRoot);
-  let st: fs.Stats;
+/** The body of an http(s) source URL. */
+async function fetchLocation(location: string, env: SourceEnv): Promise<Buffer> {
+  let res: Response;
   try {
-    st = fs.statSync(file);
-  } catch {
-    throw new SourceError(`Pipe '${env.pipeId}': the source file ${file} does not exist.`);
+    res = await fetch(location);
+  } catch (e) {
+    throw new SourceError(`Pipe '${env.pipeId}': cannot fetch ${location}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { data: fs.readFileSync(file), stamp: `${st.size}:${st.mtimeMs}:${st.ino}` };
+  if (!res.ok) throw new SourceError(`Pipe '${env.pipeId}': ${location} answered ${res.status} ${res.statusText}.`);
+  return Buffer.from(await res.arrayBuffer());
 }
 
 function localFile(location: string, projectRoot: string): string {
@@ -230,7 +221,7 @@ function fileOrUrlSource(src: ManifestSource, env: SourceEnv, state: SourceState
           fs.closeSync(fd);
         }
       } else {
-        data = (await readLocation(location, env)).data;
+        data = await fetchLocation(location, env);
       }
       const entities = src.type === 'csv' ? csvEntities(data, src, env) : jsonEntities(data, env, location);
       yield* chunks(entities);

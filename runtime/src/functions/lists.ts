@@ -7,7 +7,7 @@
  */
 import { compareValues, truthy, valueKey } from '../values/compare.js';
 import { add, asNum, type Num } from '../values/numeric.js';
-import { isDict, normInt, setProp, type Dict, type Value } from '../values/types.js';
+import { getProp, isDict, normInt, setProp, type Dict, type Value } from '../values/types.js';
 import { encodeTop } from './json.js';
 import { firstOccurrences, indexArg, intArg, mapValues, toList } from './support.js';
 import type { FnContext, FunctionTable, Lambda } from './types.js';
@@ -298,7 +298,7 @@ function groupBy(_cx: FnContext, keyF: Lambda | undefined, stringF: Lambda | und
     let s: Value = k;
     if (stringF) s = call(stringF, k);
     const key = typeof s === 'string' && stringF ? s : encodeTop(s, 'transit');
-    const existing = Object.prototype.hasOwnProperty.call(out, key) ? out[key] : undefined;
+    const existing = getProp(out, key);
     if (Array.isArray(existing)) existing.push(x);
     else setProp(out, key, [x]);
   }

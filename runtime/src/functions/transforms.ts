@@ -6,7 +6,7 @@
  * `_id` values the identity namespace, and unqualified names read match every namespace
  * (docs: namespaces; `::x` means exactly `x`, `:x` means `x` in the current namespace).
  */
-import { NI, Typed, isDict, setProp, type Dict, type Value } from '../values/types.js';
+import { NI, getProp, isDict, setProp, type Dict, type Value } from '../values/types.js';
 import { valueKey } from '../values/compare.js';
 import type { FnContext } from './types.js';
 import { globToRegExp } from './strings.js';
@@ -56,7 +56,7 @@ function anyMatch(ps: readonly Pattern[], name: string, namespaced: boolean): bo
 }
 
 /** The property name a write goes to (namespaced pipes qualify unqualified names). */
-export function writeName(cx: FnContext, name: string): string {
+function writeName(cx: FnContext, name: string): string {
   if (!cx.namespaced) return name;
   if (name.startsWith('::')) return name.slice(2);
   if (name.startsWith(':')) return cx.propertyNamespace + name;
@@ -65,7 +65,7 @@ export function writeName(cx: FnContext, name: string): string {
 }
 
 /** With namespaces on, an `_id` written by DTL is prefixed with the identity namespace. */
-export function writeValue(cx: FnContext, name: string, v: Value): Value {
+function writeValue(cx: FnContext, name: string, v: Value): Value {
   if (!cx.namespaced || name !== '_id' || typeof v !== 'string') return v;
   if (v.startsWith('::')) return v.slice(2);
   return v.includes(':') ? v : cx.identityNamespace + ':' + v;
@@ -176,7 +176,7 @@ export function makeNi(cx: FnContext, S: Value, T: Dict, namespace: Value, from:
   };
   const toText = typeof to === 'string' ? to : undefined;
   if (!cx.namespaced) {
-    const v = Object.prototype.hasOwnProperty.call(S, from) ? S[from] : undefined;
+    const v = getProp(S, from);
     if (v === undefined) return;
     const r = convert(v);
     if (r !== undefined) setProp(T, toText ?? `${from}-ni`, r);
@@ -220,6 +220,3 @@ export function createChild(T: Dict, values: Value): void {
   setProp(T, '$children', list);
 }
 
-export function isTyped(v: unknown): v is Typed {
-  return v instanceof Typed;
-}

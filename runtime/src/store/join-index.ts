@@ -239,8 +239,4 @@ export class IndexImpl implements JoinIndex {
     this.tables.rollback();
     this.seen = this.persisted.seen;
   }
-
-  files(): string[] {
-    return this.tables.files();
-  }
 }

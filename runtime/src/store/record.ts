@@ -18,7 +18,7 @@
  */
 import * as crypto from 'node:crypto';
 import { parseJson, STORED } from '../values/json.js';
-import { isDict, setProp, type Dict, type Entity, type Value } from '../values/types.js';
+import { getProp, isDict, setProp, type Dict, type Entity, type Value } from '../values/types.js';
 import { canonical, inexact, isSorted, quoteKey, quoteString } from './canonical.js';
 import { decodeStored } from './decode.js';
 
@@ -49,7 +49,7 @@ export interface Prepared {
 /** Checks what write() requires before anything is written; throws naming the position. */
 export function validateEntity(value: unknown, position: number): void {
   if (!isDict(value)) throw new Error(`entity at position ${position} is not a dict`);
-  const id = Object.prototype.hasOwnProperty.call(value, '_id') ? value['_id'] : undefined;
+  const id = getProp(value, '_id');
   if (typeof id !== 'string') {
     throw new Error(`entity at position ${position} has no string _id (got ${id === undefined ? 'none' : canonicalOrType(id)})`);
   }

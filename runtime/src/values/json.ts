@@ -40,14 +40,6 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-/**
- * True when JSON.parse would lose number information: a fraction or exponent, or an integer
- * too long to be exact, anywhere outside a string.
- */
-export function needsExactNumbers(text: string): boolean {
-  return exactNumberTokens(text) !== null;
-}
-
 function isEscaped(text: string, quote: number): boolean {
   let k = quote - 1;
   let backslashes = 0;

@@ -37,10 +37,6 @@ export function canonicalUuid(text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export function isValidUuid(text: string): boolean {
-  return UUID_RE.test(text);
-}
-
 /** Milliseconds since the epoch for a proleptic Gregorian UTC date-time (years 1–9999). */
 export function utcMillis(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
   const date = new Date(0);

@@ -6,7 +6,6 @@
  * objects. Everything that JSON cannot say on its own is a small class deriving from
  * `Typed`: floats (so 2.0 stays a float), decimals, and the transit types.
  */
-import type { Decimal } from './decimal.js';
 
 export type Scalar = null | boolean | string | number | bigint | Typed;
 export type Value = Scalar | Value[] | Dict;
@@ -202,25 +201,9 @@ export function isDict(v: unknown): v is Dict {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Typed);
 }
 
-export function isList(v: unknown): v is Value[] {
-  return Array.isArray(v);
-}
-
 /** Integer in the DTL sense: an integral JS number or a bigint (booleans are not integers). */
 export function isInteger(v: unknown): v is number | bigint {
   return typeof v === 'number' || typeof v === 'bigint';
-}
-
-export function isFloat(v: unknown): v is Float {
-  return v instanceof Float;
-}
-
-export function isDecimalValue(v: unknown): v is Decimal {
-  return v instanceof Typed && v.tag === 'decimal';
-}
-
-export function isNumber(v: unknown): v is number | bigint | Float | Decimal {
-  return typeof v === 'number' || typeof v === 'bigint' || (v instanceof Typed && (v.tag === 'float' || v.tag === 'decimal'));
 }
 
 /** Normalise a bigint to the canonical integer form (number when it is safe). */
@@ -239,13 +222,3 @@ export function getProp(d: Dict, key: string): Value | undefined {
   return Object.prototype.hasOwnProperty.call(d, key) ? d[key] : undefined;
 }
 
-/** The name of a value's DTL type, for messages. */
-export function typeName(v: Value | undefined): string {
-  if (v === undefined || v === null) return 'null';
-  if (typeof v === 'boolean') return 'boolean';
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'number' || typeof v === 'bigint') return 'integer';
-  if (Array.isArray(v)) return 'list';
-  if (v instanceof Typed) return v.tag;
-  return 'dict';
-}

@@ -10,6 +10,7 @@ import * as crypto from 'node:crypto';
 import { LineEncoder } from '../../src/store/encoder.js';
 import { Store } from '../../src/store/index.js';
 import { Md5, digestHex } from '../../src/store/md5.js';
+import { prepareEntity, versionEntity } from '../../src/store/record.js';
 import { Decimal } from '../../src/values/decimal.js';
 import { hasInexactNumbers, writeCanonical } from '../../src/values/json.js';
 import { Bytes, DateTime, DateValue, Float, NI, setProp, URI, UUID, type Dict, type Entity, type Value } from '../../src/values/types.js';
@@ -226,6 +227,9 @@ describe('store: byte encoder and md5', () => {
           expected.push(want.line.trimStart());
           // The version entity is the stored line, read back.
           assert.equal(writeCanonical(v), want.line.trimStart());
+          // ...with keys in stored order, as the reference builder makes them.
+          const ref = versionEntity(prepareEntity(e, 0), cur === undefined ? null : cur.updated, v['_ts'] as number, v['_updated'] as number);
+          assert.deepEqual(Object.keys(v), Object.keys(ref));
           latestHash.set(id, { hash, updated: v['_updated'] as number, deleted: v['_deleted'] === true });
         }
         assert.equal(k, r.versions.length);

@@ -33,14 +33,12 @@ export function formatJson(diags: readonly Diagnostic[]): string {
 
 export function formatSarif(diags: readonly Diagnostic[], version: string): string {
   const level = (s: Diagnostic['severity']): string => (s === 'info' ? 'note' : s);
-  const used = [...new Set(diags.map((d) => d.code))].sort();
   const rules = Object.entries(RULES).map(([id, info]) => ({
     id,
     shortDescription: { text: info.description },
     defaultConfiguration: { level: level(info.severity) },
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  void used;
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
