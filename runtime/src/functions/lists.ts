@@ -234,7 +234,12 @@ function filter(_cx: FnContext, f: Lambda, values: Value): Value {
 // Always a list of the results (docs: "construct a new list of the return values"); results
 // are kept as they are, nulls included.
 function map(_cx: FnContext, f: Lambda, values: Value): Value {
-  return toList(values).map((x) => call(f, x));
+  // A plain loop: this runs per entity in most pipes, where a closure per call shows.
+  if (values === null || values === undefined) return [];
+  if (!Array.isArray(values)) return [call(f, values)];
+  const out: Value[] = new Array<Value>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = call(f, values[i]!);
+  return out;
 }
 
 /**
@@ -311,8 +316,9 @@ function groupBy(_cx: FnContext, keyF: Lambda | undefined, stringF: Lambda | und
 // their scale. An empty sum is the integer 0.
 function sum(_cx: FnContext, values: Value): Value {
   let total: Num = 0;
-  for (const x of toList(values)) {
-    const n = asNum(x);
+  const list = toList(values);
+  for (let i = 0; i < list.length; i++) {
+    const n = asNum(list[i]);
     if (n === undefined) continue;
     const r = add(total, n);
     if (r !== undefined) total = r;

@@ -37,14 +37,23 @@ function symbolic(op: BinOp) {
  * side of the operation (`["minus", 1, X]` computes X − 1, `["divide", 2, X]` X / 2).
  */
 function named(op: BinOp) {
+  // mapValues spelled out: these run per entity, where a closure per call shows.
   return (_cx: FnContext, operand: Value | undefined, values: Value | undefined): Value => {
     const b = asNum(firstValue(operand));
-    // An unusable operand makes every value unusable: dropped from lists, null for a scalar.
-    return mapValues(values, (x) => {
-      const a = asNum(x);
-      if (a === undefined || b === undefined) return undefined;
-      return op(a, b);
-    });
+    if (values === null || values === undefined) return null;
+    if (!Array.isArray(values)) {
+      const a = asNum(values);
+      // An unusable operand makes every value unusable: null for a scalar, dropped from lists.
+      return a === undefined || b === undefined ? null : (op(a, b) ?? null);
+    }
+    const out: Value[] = [];
+    if (b === undefined) return out;
+    for (let i = 0; i < values.length; i++) {
+      const a = asNum(values[i]);
+      const r = a === undefined ? undefined : op(a, b);
+      if (r !== undefined) out.push(r);
+    }
+    return out;
   };
 }
 

@@ -88,6 +88,8 @@ export class Decimal extends Typed {
    */
   static fromFloat(v: number): Decimal | undefined {
     if (!Number.isFinite(v)) return undefined;
+    // Integral floats (the usual constants: 25.0) have repr `25.0`, one fraction digit.
+    if (Number.isInteger(v) && Math.abs(v) < 9e14) return new Decimal(v * 10, -1);
     // toExponential() without an argument gives the shortest round-tripping digits, the same
     // digits Python's repr picks; only the notation (and so the exponent) differs.
     const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(v.toExponential());
