@@ -19,6 +19,8 @@ import {
   type TokenType,
 } from 'chevrotain';
 import * as T from './lexer.js';
+import { LineIndex, span } from './lines.js';
+import { BAIL, duplicateKeyProblem, parseStrict, reportDuplicateKeys } from './strict.js';
 import type {
   JsonArray,
   JsonMember,
@@ -74,107 +76,10 @@ interface Frame {
 const NONE: never[] = [];
 const PENDING: Range = { start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
 
-/**
- * Maps offsets to lines and columns. Line breaks are \n, \r\n and a lone \r (as in Chevrotain and
- * LSP). The parser asks for positions almost always in increasing order, so a cursor that only
- * ever scans forward does the work in one pass over the text; the rare backward question (an
- * error inside a string, a comment) uses a table of line starts built on first need.
- */
-class LineIndex {
-  private pos = 0;
-  private line = 1;
-  private lineStart = 0;
-  private table: number[] | undefined;
-
-  constructor(private readonly text: string) {}
-
-  private seek(offset: number): void {
-    const text = this.text;
-    for (let i = this.pos; i < offset; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
-        this.line++;
-        this.lineStart = i + 1;
-      }
-    }
-    this.pos = offset;
-  }
-
-  /** 1-based line and 0-based start offset of that line, for any offset. */
-  private lookup(offset: number): [number, number] {
-    let starts = this.table;
-    if (!starts) {
-      starts = [0];
-      const text = this.text;
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
-      }
-      this.table = starts;
-    }
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return [lo + 1, starts[lo]!];
-  }
-
-  range(start: number, end: number): Range {
-    if (start < this.pos) {
-      const [line, ls] = this.lookup(start);
-      const [endLine, els] = this.lookup(end);
-      return { start, end, line, column: start - ls + 1, endLine, endColumn: end - els + 1 };
-    }
-    this.seek(start);
-    const line = this.line;
-    const column = start - this.lineStart + 1;
-    this.seek(end);
-    return { start, end, line, column, endLine: this.line, endColumn: end - this.lineStart + 1 };
-  }
-
-  /** Like range(), for a token known to hold no line break (every token the parser sees). */
-  token(start: number, end: number): Range {
-    if (start < this.pos) return this.range(start, end);
-    this.seek(start);
-    this.pos = end;
-    const ls = this.lineStart;
-    return { start, end, line: this.line, column: start - ls + 1, endLine: this.line, endColumn: end - ls + 1 };
-  }
-
-  /** From the start of `first` to `end`. */
-  extend(first: Range, end: number): Range {
-    let endLine: number;
-    let endColumn: number;
-    if (end < this.pos) {
-      const [l, ls] = this.lookup(end);
-      endLine = l;
-      endColumn = end - ls + 1;
-    } else {
-      this.seek(end);
-      endLine = this.line;
-      endColumn = end - this.lineStart + 1;
-    }
-    return { start: first.start, end, line: first.line, column: first.column, endLine, endColumn };
-  }
-}
-
 function tokEnd(t: IToken): number {
   return t.startOffset + t.image.length;
 }
 
-function span(first: Range, last: Range): Range {
-  return {
-    start: first.start,
-    end: last.end,
-    line: first.line,
-    column: first.column,
-    endLine: last.endLine,
-    endColumn: last.endColumn,
-  };
-}
 
 function charName(ch: string): string {
   const code = ch.codePointAt(0)!;
@@ -655,27 +560,7 @@ class JsonParser extends EmbeddedActionsParser {
     if (f.closeTok === undefined) this.unclosed(f, '{', '}');
     obj.range = this.lines.extend(f.open, tokEnd(f.closeTok ?? this.LA(0)));
     const members = (obj.members = this.takePending(f) as JsonMember[]);
-    const n = members.length;
-    if (n > 1) {
-      if (n <= 8) {
-        for (let i = 1; i < n; i++) {
-          const k = members[i]!.key;
-          for (let j = 0; j < i; j++) {
-            if (members[j]!.key.value === k.value) {
-              this.duplicateKey(k, members[j]!.key);
-              break;
-            }
-          }
-        }
-      } else {
-        const seen = new Map<string, JsonString>();
-        for (const m of members) {
-          const first = seen.get(m.key.value);
-          if (first) this.duplicateKey(m.key, first);
-          else seen.set(m.key.value, m.key);
-        }
-      }
-    }
+    reportDuplicateKeys(members, (later, first) => this.duplicateKey(later, first));
     return obj;
   }
 
@@ -857,7 +742,8 @@ class JsonParser extends EmbeddedActionsParser {
   }
 
   private duplicateKey(later: JsonString, first: JsonString): void {
-    this.report(`Duplicate key '${later.value}' (first defined at line ${first.range.line})`, later.range, 'json-duplicate-key', 'warning');
+    const p = duplicateKeyProblem(later, first);
+    this.report(p.message, p.range, p.code, p.severity);
   }
 }
 
@@ -866,6 +752,17 @@ const parser = new JsonParser();
 
 /** Parses a JSON config file. Never throws; every problem found is in `problems`, sorted by position. */
 export function parseJson(text: string): ParseResult {
+  const problems: SyntaxProblem[] = [];
+  const root = parseStrict(text, new LineIndex(text), problems, MAX_NESTING_DEPTH);
+  if (root !== BAIL) return { root, problems: tidy(problems) };
+  return parseJsonTolerant(text);
+}
+
+/**
+ * The error-tolerant parse (Chevrotain) that parseJson falls back to when the text is not
+ * strictly valid JSON; exported so tests can hold the two paths to the same trees.
+ */
+export function parseJsonTolerant(text: string): ParseResult {
   const lexed = T.jsonLexer.tokenize(text);
   const lines = new LineIndex(text);
   const problems: SyntaxProblem[] = [];
