@@ -310,14 +310,14 @@ export class DtlCompiler {
       case 'apply': {
         const fn = this.ruleFns.get(e.rule);
         if (!fn) return 'null';
-        return `rt.applyRule(${this.expr(e.values, ctx)}, ${this.ruleCall(fn, e.rule, ctx)})`;
+        return `rt.applyRule(${this.expr(e.values, ctx)}, ${fn}, ${this.ruleParent(e.rule, ctx)})`;
       }
       case 'apply-hops': {
         const fn = this.ruleFns.get(e.rule);
         if (!fn) return 'null';
         const chain = this.chainAfterSpecs(e.specs, ctx.chain);
         if (!this.ruleChains.has(e.rule)) this.ruleChains.set(e.rule, chain);
-        return `rt.applyRule(${this.hopsCall(e.specs, ctx)}, ${this.ruleCall(fn, e.rule, ctx)})`;
+        return `rt.applyRule(${this.hopsCall(e.specs, ctx)}, ${fn}, ${this.ruleParent(e.rule, ctx)})`;
       }
       case 'bad':
         throw new Error('codegen: cannot compile an erroneous expression');
@@ -365,9 +365,9 @@ export class DtlCompiler {
   }
 
   /** The per-value function `apply` runs: the rule, with a parent context only if it reads one. */
-  private ruleCall(fn: string, rule: string, ctx: Ctx): string {
-    if ((this.parentNeed.get(rule) ?? 0) >= 1) return `(x) => ${fn}(x, ${this.parentObject(ctx)})`;
-    return this.consts.pool('A', `(x) => ${fn}(x, null)`);
+  /** The `_P` an applied rule gets: built once per apply (not per item), or null when unused. */
+  private ruleParent(rule: string, ctx: Ctx): string {
+    return (this.parentNeed.get(rule) ?? 0) >= 1 ? this.parentObject(ctx) : 'null';
   }
 
   private note(v: string): void {

@@ -70,17 +70,17 @@ export function intersects(a: Value | undefined, b: Value | undefined): boolean 
 }
 
 /** `apply`: run a rule on each value (a list maps; filtered and discarded results are dropped). */
-export function applyRule(values: Value, rule: (x: Value) => unknown): Value {
+export function applyRule(values: Value, rule: (x: Value, parent: unknown) => unknown, parent: unknown): Value {
   if (values === null || values === undefined) return null;
   if (Array.isArray(values)) {
     const out: Value[] = [];
     for (let i = 0; i < values.length; i++) {
-      const r = rule(values[i]!);
+      const r = rule(values[i]!, parent);
       if (r !== DISCARD && !(r instanceof Filtered)) out.push(r as Value);
     }
     return out;
   }
-  const r = rule(values);
+  const r = rule(values, parent);
   return r === DISCARD || r instanceof Filtered ? null : (r as Value);
 }
 
