@@ -281,6 +281,48 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     r.close();
   });
 
+  it('dependency tracking reprocesses exactly the joined entities when thousands of hopped entities change at once', async () => {
+    const r = await start({
+      'sesam.conf.json': [
+        { _id: 'customers', type: 'pipe', source: { type: 'http_endpoint' } },
+        { _id: 'orders', type: 'pipe', source: { type: 'http_endpoint' } },
+        {
+          _id: 'totals',
+          type: 'pipe',
+          source: { type: 'dataset', dataset: 'customers' },
+          transform: { type: 'dtl', rules: { default: [['copy', '_id'], ['add', 'sum', ['sum', ['hops', { datasets: ['orders o'], where: ['eq', '_S._id', 'o.customer'], return: 'o.n' }]]]] } },
+        },
+      ],
+    });
+    const push = (pipe: string, entities: Entity[]): Promise<unknown> => r.rt.receive(pipe, entities, { isFull: false, isFirst: false, isLast: false });
+    const customers = Array.from({ length: 600 }, (_, i) => ({ _id: `c${i}` }));
+    await push('customers', customers);
+    await push('orders', Array.from({ length: 3000 }, (_, i) => ({ _id: `o${i}`, customer: `c${i % 600}`, n: 1 })));
+    await r.rt.runOnce();
+    assert.ok(r.dataset('totals').every((e) => e.sum === 5));
+    // 2,500 orders change (more than two tracking batches): those of customers 0..499 get n = 2,
+    // and 100 of them move from customer c(k) to c(k+500).
+    const changed: Entity[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const c = i % 600;
+      if (c >= 500) continue;
+      changed.push({ _id: `o${i}`, customer: i < 100 ? `c${c + 500}` : `c${c}`, n: 2 });
+    }
+    assert.equal(changed.length, 2500);
+    await push('orders', changed);
+    const s = await r.rt.runOnce();
+    assert.equal(s.runs.find((x) => x.pipe === 'totals')!.tracked, 600, 'every customer is joined to a changed order (old or new key)');
+    const sums = Object.fromEntries(r.dataset('totals').map((e) => [e._id, e.sum]));
+    // o0..o99 moved from c0..c99 to c500..c599 with n = 2.
+    assert.equal(sums['c0'], 8);
+    assert.equal(sums['c150'], 10);
+    assert.equal(sums['c500'], 7);
+    // A change that touches no join key of a tracked customer reprocesses nothing more.
+    await push('orders', [{ _id: 'o5', customer: 'c505', n: 2 }]);
+    assert.equal((await r.rt.runOnce()).runs.find((x) => x.pipe === 'totals')!.tracked, 0);
+    r.close();
+  });
+
   it('the scheduler runs pipes on their interval and stops cleanly', async () => {
     const r = await start({
       'sesam.conf.json': [{ _id: 'tick', type: 'pipe', source: { type: 'embedded', entities: [{ _id: '1' }] }, pump: { schedule_interval: 0.2 } }],

@@ -53,6 +53,8 @@ export interface RunnerEnv {
 
 /** Output entities buffered before they are written to the sink. */
 const WRITE_EVERY = 10_000;
+/** Changed versions (with their previous versions) walked back through the joins at a time. */
+const TRACKING_BATCH = 1024;
 /** A commit (fsync, index tables, state) at most this often, or at the end of the run. */
 const COMMIT_MS = 10_000;
 
@@ -218,15 +220,23 @@ export class PipeRunner {
       if (!this.env.store.exists(dep.dataset)) continue;
       const ds = this.env.store.dataset(dep.dataset);
       const from = state.tracking[dep.dataset] ?? -1;
+      // The inverted joins walk sets of entities, so changes go through them in batches: one
+      // lookup per key set instead of one per changed version.
+      let changed: Entity[] = [];
+      const walkChanged = (): void => {
+        for (const id of this.walk(dep, changed)) ids.add(id);
+        changed = [];
+      };
       for (const v of ds.read(from, { latestOnly: false })) {
-        const changed: Entity[] = [v];
+        changed.push(v);
         const prev = v['_previous'];
         if (typeof prev === 'number') {
           const p = ds.version(prev);
           if (p) changed.push(p);
         }
-        for (const id of this.walk(dep, changed)) ids.add(id);
+        if (changed.length >= TRACKING_BATCH) walkChanged();
       }
+      if (changed.length > 0) walkChanged();
     }
     return ids;
   }
@@ -240,7 +250,7 @@ export class PipeRunner {
       if (keys.length === 0) return [];
       const last = i === dep.steps.length - 1;
       if (step.byId) {
-        const ids = keys.filter((k): k is string => typeof k === 'string');
+        const ids = [...new Set(keys.filter((k): k is string => typeof k === 'string'))];
         if (last) return ids;
         current = this.env.data.byIds(step.dataset, ids);
       } else {
