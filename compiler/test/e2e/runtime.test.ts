@@ -198,6 +198,28 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     r.close();
   });
 
+  it('source entities may lack _id when DTL gives them one (the docs getting-started config), and fail naming the pipe when nothing does', async () => {
+    const r = await start({
+      'sesam.conf.json': [
+        {
+          _id: 'person',
+          type: 'pipe',
+          source: { type: 'embedded', entities: [{ ssn: '01018012345', name: 'Kari' }] },
+          transform: { type: 'dtl', rules: { default: [['copy', '*'], ['add', '_id', '_S.ssn']] } },
+        },
+      ],
+    });
+    await r.rt.runOnce();
+    assert.deepEqual(r.dataset('person').map((e) => [e._id, e.name]), [['01018012345', 'Kari']]);
+    r.close();
+    const bare = await start({ 'sesam.conf.json': [{ _id: 'bare', type: 'pipe', source: { type: 'embedded', entities: [{ name: 'no id' }] } }] });
+    await assert.rejects(bare.rt.runOnce(), /Pipe 'bare': a source entity without an "_id" reaches the sink/);
+    bare.close();
+    const badId = await start({ 'sesam.conf.json': [{ _id: 'num', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 7 }] } }] });
+    await assert.rejects(badId.rt.runOnce(), /Pipe 'num': an entity from the embedded source has an "_id" that is not a string \(7\)/);
+    badId.close();
+  });
+
   it('namespaced identifiers: added before the first transform, removed after the last', async () => {
     const r = await start({
       'sesam.conf.json': [

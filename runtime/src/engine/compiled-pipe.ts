@@ -86,6 +86,10 @@ export class TransformChain {
       batch = next;
     }
     if (ns.remove) batch = batch.map(stripNamespaces);
+    for (const e of batch) {
+      // DTL targets were checked (id_required); what passed through without DTL was not.
+      if (typeof e['_id'] !== 'string') throw new PipeFailure(`Pipe '${this.pipe.id}': a source entity without an "_id" reaches the sink, and no dtl transform gives it one (add ["add", "_id", …]).`);
+    }
     return batch;
   }
 

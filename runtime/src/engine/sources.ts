@@ -75,11 +75,15 @@ export function openSource(src: ManifestSource, env: SourceEnv, state: SourceSta
   throw new SourceError(`Pipe '${env.pipeId}': the ${src.type} source is not supported by the local runtime.`);
 }
 
+/**
+ * Source entities must be objects. They may lack `_id` (the docs' getting-started config has
+ * embedded entities that DTL gives an `_id`); the pipe fails later if nothing sets one. An
+ * `_id` that is there must be a string.
+ */
 function checkEntity(v: Value, pipeId: string, where: string): Entity {
   if (!isDict(v)) throw new SourceError(`Pipe '${pipeId}': the ${where} produced ${Array.isArray(v) ? 'a list' : JSON.stringify(v)} where an entity (an object) was expected.`);
-  if (typeof v['_id'] !== 'string') {
-    throw new SourceError(`Pipe '${pipeId}': an entity from the ${where} has no string "_id"${v['_id'] !== undefined ? ` (found ${JSON.stringify(v['_id'])})` : ''}.`);
-  }
+  const id = v['_id'];
+  if (id !== undefined && typeof id !== 'string') throw new SourceError(`Pipe '${pipeId}': an entity from the ${where} has an "_id" that is not a string (${JSON.stringify(id)}).`);
   return v;
 }
 
