@@ -63,11 +63,12 @@ export async function buildProject(check: CheckResult, options: BuildOptions): P
   const pipesById = new Map(check.pipes.map((p) => [p.id, p]));
   const ordered = check.graph.order.map((id) => pipesById.get(id)!).filter(Boolean);
   const metadataNode = check.metadata?.node;
+  const systemTypes = new Map(check.systems.map((s) => [s.id!, s.type ?? '']));
   const modules: { file: string; code: string }[] = [];
   const manifestPipes: ManifestPipe[] = [];
   for (const [i, pipe] of ordered.entries()) {
     try {
-      const { code, manifest } = compilePipe(pipe, i, metadataNode, options.env, options.toolVersion);
+      const { code, manifest } = compilePipe(pipe, i, metadataNode, options.env, options.toolVersion, systemTypes);
       modules.push({ file: manifest.module, code });
       manifestPipes.push(manifest);
     } catch (e) {
@@ -142,9 +143,9 @@ function moduleName(index: number, id: string): string {
   return `pipes/${String(index).padStart(3, '0')}-${id.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 60)}.mjs`;
 }
 
-function compilePipe(pipe: CheckedPipe, index: number, metadata: JsonObject | undefined, env: EnvVars | undefined, toolVersion: string): { code: string; manifest: ManifestPipe } {
+function compilePipe(pipe: CheckedPipe, index: number, metadata: JsonObject | undefined, env: EnvVars | undefined, toolVersion: string, systemTypes: ReadonlyMap<string, string>): { code: string; manifest: ManifestPipe } {
   const file = pipe.entity.file.display;
-  const cx: ResolveContext = { pipeId: pipe.id, file, env };
+  const cx: ResolveContext = { pipeId: pipe.id, file, env, systemTypes };
   const source = effectiveSource(pipe.source, cx);
   const sink = effectiveSink(pipe.sink, cx);
   const pump = effectivePump(pipe.entity.node, source, sink, cx);

@@ -33,7 +33,12 @@ export interface ResolveContext {
   readonly pipeId: string;
   readonly file: string;
   readonly env: EnvVars | undefined;
+  /** The project's systems: id → type (`system:url`, …). */
+  readonly systemTypes?: ReadonlyMap<string, string>;
 }
+
+/** Component types that reach their system over HTTP by url_pattern/base_url. */
+const URL_COMPONENTS = new Set(['json', 'csv']);
 
 /** A JSON subtree as a value with exact numbers (a fraction is a decimal) and transit decoding. */
 export function treeToValue(node: JsonValue | undefined): Value {
@@ -77,6 +82,16 @@ function localComponent(node: JsonObject, role: 'source' | 'sink', runs: readonl
   const type = typeof config.type === 'string' ? config.type : defaultType;
   if (!runs.includes(type)) {
     throw new BuildError(`Pipe '${cx.pipeId}': the ${type || 'untyped'} ${role} cannot run on the local runtime (it runs ${runs.join(', ')}).`, cx.file, (member(resolved, 'type')?.value ?? resolved).range);
+  }
+  const system = config.system;
+  const systemType = typeof system === 'string' ? cx.systemTypes?.get(system) : undefined;
+  if (URL_COMPONENTS.has(type) && systemType !== undefined && systemType !== 'system:url') {
+    // A microservice system is a container Sesam starts; locally nothing is listening.
+    throw new BuildError(
+      `Pipe '${cx.pipeId}': the ${type} ${role} uses system '${String(system)}', a ${systemType}, which the local runtime cannot start; point a system:url at a running service instead.`,
+      cx.file,
+      (member(resolved, 'system')?.value ?? resolved).range,
+    );
   }
   return { resolved, config, type };
 }

@@ -108,6 +108,46 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     }
   });
 
+  it('a json sink with only an absolute url pushes there; a json source on a microservice system is a build error', async () => {
+    const bodies: unknown[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push([new URL(req.url!, 'http://x').pathname, JSON.parse(body)]);
+        res.writeHead(200);
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const r = await start({
+        'sesam.conf.json': [
+          { _id: 'things', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'a' }] } },
+          { _id: 'out', type: 'pipe', source: { type: 'dataset', dataset: 'things' }, sink: { type: 'json', url: `http://127.0.0.1:${port}/receivers/out/entities` } },
+        ],
+      });
+      await r.rt.runOnce();
+      assert.deepEqual(bodies.map((b) => (b as [string, Record<string, unknown>[]])[0]), ['/receivers/out/entities', '/receivers/out/entities']);
+      assert.deepEqual((bodies[0] as [string, Record<string, unknown>[]])[1].map((e) => e._id), ['a']);
+      r.close();
+    } finally {
+      server.close();
+    }
+    const dir = writeProject({
+      'sesam.conf.json': [
+        { _id: 'svc', type: 'system:microservice', docker: { image: 'some/image:1', port: 5000 } },
+        { _id: 'from-svc', type: 'pipe', source: { type: 'json', system: 'svc', url: '/entities' } },
+      ],
+    });
+    const out = await buildProject(checkProject(loadProject(dir)), { outDir: path.join(dir, 'build'), bundle: false, toolVersion: 'test' });
+    assert.equal(out.ok, false);
+    const d = out.diagnostics.find((x) => x.code === 'build-unsupported');
+    assert.match(String(d?.message), /the json source uses system 'svc', a system:microservice, which the local runtime cannot start/);
+    assert.equal(d?.range.line, fs.readFileSync(path.join(dir, 'sesam.conf.json'), 'utf8').split('\n').findIndex((l) => l.includes('"system": "svc"')) + 1);
+  });
+
   it('json source with supports_since reads a growing JSON-lines file incrementally, and a rewritten one in full', async () => {
     const dir = writeProject({
       'feed.jsonl': '{"_id": "a", "v": 1}\n{"_id": "b", "v": 1}\n',

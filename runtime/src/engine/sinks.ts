@@ -135,12 +135,17 @@ function stripMeta(e: Entity): Entity {
   return out;
 }
 
-/** The endpoint a json sink posts to (see system-url.ts). */
+/** The endpoint a json sink posts to (see system-url.ts), or its absolute `url` without a system. */
 function endpointUrl(sink: ManifestSink, env: SinkEnv): string {
   const sysId = sink.config.system;
   const rel = typeof sink.config.url === 'string' ? sink.config.url : '';
-  const sys = typeof sysId === 'string' ? env.systems.get(sysId) : undefined;
-  if (!sys) throw new SinkError(`Pipe '${env.pipeId}': the json sink needs a system:url "system" (unknown: ${JSON.stringify(sysId)}).`);
+  if (typeof sysId !== 'string') {
+    // The docs also show a json sink with only an absolute `url`.
+    if (/^https?:\/\//i.test(rel)) return rel;
+    throw new SinkError(`Pipe '${env.pipeId}': the json sink needs a system:url "system" or an absolute http(s) "url".`);
+  }
+  const sys = env.systems.get(sysId);
+  if (!sys) throw new SinkError(`Pipe '${env.pipeId}': the json sink's system '${sysId}' is not defined.`);
   const url = systemUrl(sys, rel);
   if (url !== undefined) return url;
   throw new SinkError(`Pipe '${env.pipeId}': system '${sys.id}' has neither url_pattern nor base_url.`);
