@@ -95,14 +95,11 @@ class StrictParser {
   }
 
   private object(): JsonObject {
-    const start = this.i++;
-    const open = this.lines.token(start, start + 1);
-    if (++this.depth > this.maxDepth) throw bail;
+    const open = this.open();
     const obj: { kind: 'object'; range: Range; parent: JsonObject | JsonArray | undefined; members: JsonMember[] } = { kind: 'object', range: PLACEHOLDER, parent: undefined, members: [] };
     const members: JsonMember[] = [];
-    this.ws();
-    if (this.s.charCodeAt(this.i) !== 125) {
-      for (;;) {
+    if (!this.empty(125)) {
+      do {
         this.ws();
         if (this.s.charCodeAt(this.i) !== 34) throw bail;
         const keyStart = this.i;
@@ -116,52 +113,61 @@ class StrictParser {
         key.parent = obj;
         value.parent = obj;
         members.push({ key, value, range: span(key.range, value.range) });
-        this.ws();
-        const c = this.s.charCodeAt(this.i);
-        if (c === 44) {
-          this.i++;
-          continue;
-        }
-        if (c === 125) break;
-        throw bail;
-      }
+      } while (this.another(125));
     }
-    this.i++;
-    this.depth--;
-    obj.range = this.lines.extend(open, this.i);
+    obj.range = this.close(open);
     obj.members = members;
     reportDuplicateKeys(members, (later, first) => this.problems.push(duplicateKeyProblem(later, first)));
     return obj;
   }
 
   private array(): JsonArray {
-    const start = this.i++;
-    const open = this.lines.token(start, start + 1);
-    if (++this.depth > this.maxDepth) throw bail;
+    const open = this.open();
     const arr: { kind: 'array'; range: Range; parent: JsonObject | JsonArray | undefined; items: JsonValue[] } = { kind: 'array', range: PLACEHOLDER, parent: undefined, items: [] };
     const items: JsonValue[] = [];
-    this.ws();
-    if (this.s.charCodeAt(this.i) !== 93) {
-      for (;;) {
+    if (!this.empty(93)) {
+      do {
         this.ws();
         const v = this.value();
         v.parent = arr;
         items.push(v);
-        this.ws();
-        const c = this.s.charCodeAt(this.i);
-        if (c === 44) {
-          this.i++;
-          continue;
-        }
-        if (c === 93) break;
-        throw bail;
-      }
+      } while (this.another(93));
     }
-    this.i++;
-    this.depth--;
-    arr.range = this.lines.extend(open, this.i);
+    arr.range = this.close(open);
     arr.items = items;
     return arr;
+  }
+
+  /** Consumes `{` or `[`; returns its range. */
+  private open(): Range {
+    const start = this.i++;
+    if (++this.depth > this.maxDepth) throw bail;
+    return this.lines.token(start, start + 1);
+  }
+
+  /** Whether the container closes right away (`{}`, `[]`). */
+  private empty(close: number): boolean {
+    this.ws();
+    return this.s.charCodeAt(this.i) === close;
+  }
+
+  /** After an item: true at a comma (another item follows), false at `close`. */
+  private another(close: number): boolean {
+    this.ws();
+    const c = this.s.charCodeAt(this.i);
+    if (c === 44) {
+      this.i++;
+      return true;
+    }
+    if (c === close) return false;
+    throw bail;
+  }
+
+  /** Consumes the closer the container stopped at; returns the container's range. */
+  private close(open: Range): Range {
+    this.i++;
+    this.depth--;
+    return this.lines.extend(open, this.i);
   }
 
   /** A string token as the tolerant lexer's StringLiteral admits it; returns its value. */
