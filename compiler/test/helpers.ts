@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -66,4 +67,37 @@ export function withoutVolatile(entities: unknown): unknown {
     return out;
   }
   return entities;
+}
+
+/** A request as a test receiver saw it: path, query, method, headers and the body text. */
+export interface SeenRequest {
+  readonly url: URL;
+  readonly method: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/**
+ * Runs `fn` with the port of a local HTTP server that records every request and answers with
+ * `reply` (200 and `{}` by default); the server is closed afterwards.
+ */
+export async function withServer<T>(fn: (port: number, seen: SeenRequest[]) => Promise<T>, reply: (req: SeenRequest) => { status?: number; type?: string; body?: string } = () => ({})): Promise<T> {
+  const seen: SeenRequest[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const r: SeenRequest = { url: new URL(req.url!, 'http://localhost'), method: req.method ?? '', headers: req.headers, body };
+      seen.push(r);
+      const out = reply(r);
+      res.writeHead(out.status ?? 200, { 'content-type': out.type ?? 'application/json' });
+      res.end(out.body ?? '{}');
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  try {
+    return await fn((server.address() as { port: number }).port, seen);
+  } finally {
+    server.close();
+  }
 }

@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as path from 'node:path';
 import { ProjectRuntime } from '@dtl/runtime/engine/project';
 import type { Entity } from '@dtl/runtime/values/types';
@@ -13,7 +12,7 @@ import { buildProject } from '../../src/codegen/build.js';
 import { checkProject } from '../../src/check/check-project.js';
 import { importBuild } from '../../src/cli/project-commands.js';
 import { loadProject } from '../../src/project/load.js';
-import { tempDir, writeProject } from '../helpers.js';
+import { tempDir, withServer, writeProject } from '../helpers.js';
 
 interface Running {
   rt: ProjectRuntime;
@@ -86,42 +85,27 @@ describe('runtime: sources, sinks and DTL semantics', function () {
   });
 
   it('json source over http(s) through a system:url', async () => {
-    const server = http.createServer((req, res) => {
-      assert.equal(req.url, '/api/things');
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('[{"_id": "x", "price": 12.50}]');
-    });
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    try {
-      const port = (server.address() as { port: number }).port;
-      const r = await start({
-        'sesam.conf.json': [
-          { _id: 'remote', type: 'system:url', url_pattern: `http://127.0.0.1:${port}/api/%s` },
-          { _id: 'things', type: 'pipe', source: { type: 'json', system: 'remote', url: 'things' } },
-        ],
-      });
-      await r.rt.runOnce();
-      assert.deepEqual(r.dataset('things').map((e) => [e._id, e.price]), [['x', '~f12.50']]);
-      r.close();
-    } finally {
-      server.close();
-    }
+    const seen = await withServer(
+      async (port, requests) => {
+        const r = await start({
+          'sesam.conf.json': [
+            { _id: 'remote', type: 'system:url', url_pattern: `http://127.0.0.1:${port}/api/%s` },
+            { _id: 'things', type: 'pipe', source: { type: 'json', system: 'remote', url: 'things' } },
+          ],
+        });
+        await r.rt.runOnce();
+        assert.deepEqual(r.dataset('things').map((e) => [e._id, e.price]), [['x', '~f12.50']]);
+        r.close();
+        return requests;
+      },
+      () => ({ body: '[{"_id": "x", "price": 12.50}]' }),
+    );
+    // The second pass of runOnce fetches again, finds nothing new and ends the run.
+    assert.deepEqual(seen.map((q) => [q.method, q.url.pathname]), [['GET', '/api/things'], ['GET', '/api/things']]);
   });
 
   it('a json sink with only an absolute url pushes there; a json source on a microservice system is a build error', async () => {
-    const bodies: unknown[] = [];
-    const server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        bodies.push([new URL(req.url!, 'http://x').pathname, JSON.parse(body)]);
-        res.writeHead(200);
-        res.end('{}');
-      });
-    });
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    try {
-      const port = (server.address() as { port: number }).port;
+    const seen = await withServer(async (port, requests) => {
       const r = await start({
         'sesam.conf.json': [
           { _id: 'things', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'a' }] } },
@@ -129,12 +113,11 @@ describe('runtime: sources, sinks and DTL semantics', function () {
         ],
       });
       await r.rt.runOnce();
-      assert.deepEqual(bodies.map((b) => (b as [string, Record<string, unknown>[]])[0]), ['/receivers/out/entities', '/receivers/out/entities']);
-      assert.deepEqual((bodies[0] as [string, Record<string, unknown>[]])[1].map((e) => e._id), ['a']);
       r.close();
-    } finally {
-      server.close();
-    }
+      return requests;
+    });
+    assert.deepEqual(seen.map((q) => q.url.pathname), ['/receivers/out/entities', '/receivers/out/entities']);
+    assert.deepEqual((JSON.parse(seen[0]!.body) as Record<string, unknown>[]).map((e) => e._id), ['a']);
     const dir = writeProject({
       'sesam.conf.json': [
         { _id: 'svc', type: 'system:microservice', docker: { image: 'some/image:1', port: 5000 } },

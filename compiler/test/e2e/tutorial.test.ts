@@ -5,10 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { REPO, copySample, dtl, dtlAsync, tempDir, withoutVolatile } from '../helpers.js';
+import { REPO, copySample, dtl, dtlAsync, tempDir, withServer, withoutVolatile } from '../helpers.js';
 
 const SEED = path.join(REPO, 'samples', 'tutorial', 'seed');
 
@@ -91,23 +90,7 @@ describe('tutorial (seed): offline run through the CLI', function () {
 
   it('a json push sink delivers customers-with-orders with the JSON push protocol', async () => {
     const project = copySample('tutorial');
-    const requests: { query: Record<string, string>; body: Record<string, unknown>[] }[] = [];
-    const server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        const url = new URL(req.url!, 'http://x');
-        assert.equal(url.pathname, '/receiver');
-        assert.equal(req.method, 'POST');
-        assert.match(String(req.headers['content-type']), /application\/json/);
-        requests.push({ query: Object.fromEntries(url.searchParams), body: JSON.parse(body) as Record<string, unknown>[] });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{}');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as { port: number }).port;
-    try {
+    await withServer(async (port, seen) => {
       const conf = path.join(project, 'sesam.conf.json');
       const entities = JSON.parse(fs.readFileSync(conf, 'utf8')) as unknown[];
       entities.push(
@@ -115,10 +98,18 @@ describe('tutorial (seed): offline run through the CLI', function () {
         { _id: 'push-customers-with-orders', type: 'pipe', source: { type: 'dataset', dataset: 'customers-with-orders' }, sink: { type: 'json', system: 'customer-receiver-system', url: 'receiver' } },
       );
       fs.writeFileSync(conf, JSON.stringify(entities, null, 4));
+      const requests = (): { query: Record<string, string>; body: Record<string, unknown>[] }[] =>
+        seen.map((q) => {
+          assert.equal(q.url.pathname, '/receiver');
+          assert.equal(q.method, 'POST');
+          assert.match(String(q.headers['content-type']), /application\/json/);
+          return { query: Object.fromEntries(q.url.searchParams), body: JSON.parse(q.body) as Record<string, unknown>[] };
+        });
       const r = await dtlAsync(['run', project, '--once']);
       assert.equal(r.code, 0, r.stderr);
-      assert.equal(requests.length, 2, JSON.stringify(requests.map((q) => q.query)));
-      const [first, last] = requests as [(typeof requests)[0], (typeof requests)[0]];
+      const pushed = requests();
+      assert.equal(pushed.length, 2, JSON.stringify(pushed.map((q) => q.query)));
+      const [first, last] = pushed as [(typeof pushed)[0], (typeof pushed)[0]];
       const seq = first.query.sequence_id!;
       assert.match(seq, /^[0-9a-f-]{36}$/);
       assert.deepEqual(first.query, { is_first: 'true', is_full: 'true', request_id: '1', sequence_id: seq });
@@ -128,16 +119,15 @@ describe('tutorial (seed): offline run through the CLI', function () {
 
       // The new order: only Maria's new version is pushed, as an incremental request.
       addOrder1003(project);
-      requests.length = 0;
+      seen.length = 0;
       const r2 = await dtlAsync(['run', project, '--once']);
       assert.equal(r2.code, 0, r2.stderr);
-      assert.equal(requests.length, 1);
-      assert.equal(requests[0]!.query.is_full, 'false');
-      assert.equal(requests[0]!.query.is_first, undefined);
-      assert.deepEqual(requests[0]!.body.map((e) => [e._id, e.total, e._previous]), [['2', '~f59.90', 1]]);
-    } finally {
-      server.close();
-    }
+      const again = requests();
+      assert.equal(again.length, 1);
+      assert.equal(again[0]!.query.is_full, 'false');
+      assert.equal(again[0]!.query.is_first, undefined);
+      assert.deepEqual(again[0]!.body.map((e) => [e._id, e.total, e._previous]), [['2', '~f59.90', 1]]);
+    });
   });
 
   it('builds a bundle that runs with plain node and no compiler', () => {
