@@ -154,7 +154,10 @@ export function expectedText(current: unknown[], spec: TestSpec): string {
   return expectedFileText(prepared.filter((e) => (e as Record<string, unknown>)['_deleted'] !== true || !spec.ignoreDeletes));
 }
 
-/** A unified diff (3 lines of context) of two texts, by longest common subsequence of lines. */
+/**
+ * A unified diff (3 lines of context, `@@ -l,n +l,n @@` hunk headers, removals before
+ * additions) of two texts, by longest common subsequence of lines.
+ */
 export function unifiedDiff(a: string, b: string, nameA: string, nameB: string): string {
   const x = a.split('\n');
   const y = b.split('\n');
@@ -162,16 +165,15 @@ export function unifiedDiff(a: string, b: string, nameA: string, nameB: string):
   const m = y.length;
   const dp: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
   for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) dp[i]![j] = x[i] === y[j] ? dp[i + 1]![j + 1]! + 1 : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
-  const ops: { t: ' ' | '-' | '+'; s: string }[] = [];
+  // Each op remembers the line it stands at in a and in b (0-based), for the hunk headers.
+  const ops: { t: ' ' | '-' | '+'; s: string; ai: number; bi: number }[] = [];
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && x[i] === y[j]) {
-      ops.push({ t: ' ', s: x[i]! });
-      i++;
-      j++;
-    } else if (j < m && (i >= n || dp[i]![j + 1]! >= dp[i + 1]![j]!)) ops.push({ t: '+', s: y[j++]! });
-    else ops.push({ t: '-', s: x[i++]! });
+      ops.push({ t: ' ', s: x[i]!, ai: i++, bi: j++ });
+    } else if (i < n && (j >= m || dp[i + 1]![j]! >= dp[i]![j + 1]!)) ops.push({ t: '-', s: x[i]!, ai: i++, bi: j });
+    else ops.push({ t: '+', s: y[j]!, ai: i, bi: j++ });
   }
   const out = [`--- ${nameA}`, `+++ ${nameB}`];
   const ctx = 3;
@@ -196,8 +198,12 @@ export function unifiedDiff(a: string, b: string, nameA: string, nameB: string):
       }
       end += run;
     }
-    out.push('@@');
-    for (let q = start; q < end; q++) out.push(ops[q]!.t + ops[q]!.s);
+    const hunk = ops.slice(start, end);
+    const aLen = hunk.filter((o) => o.t !== '+').length;
+    const bLen = hunk.filter((o) => o.t !== '-').length;
+    const range = (at: number, len: number): string => `${len === 0 ? at : at + 1},${len}`;
+    out.push(`@@ -${range(hunk[0]!.ai, aLen)} +${range(hunk[0]!.bi, bLen)} @@`);
+    for (const o of hunk) out.push(o.t + o.s);
     k = end;
   }
   return out.join('\n');
