@@ -22,10 +22,14 @@ export interface StoreOptions {
 
 const DATASETS = 'datasets';
 const TRASH_PREFIX = '.trash-';
+/** How many ids exists() remembers as missing before it starts over. */
+const MISSING_LIMIT = 10_000;
 let trashCounter = 0;
 
 export class Store {
   private readonly datasets = new Map<string, Dataset>();
+  /** Ids exists() found without a dataset (see there). */
+  private readonly missing = new Set<string>();
   private readonly fds: FdCache;
   private readonly root: string;
   private closed = false;
@@ -59,6 +63,7 @@ export class Store {
   /** The dataset with this id (the same instance for the same id); created on first commit. */
   dataset(id: string): Dataset {
     this.check();
+    this.missing.delete(id);
     if (typeof id !== 'string' || id === '') throw new Error(`dataset id must be a non-empty string, got ${JSON.stringify(id)}`);
     let ds = this.datasets.get(id);
     if (!ds) {
@@ -82,13 +87,21 @@ export class Store {
   }
 
   /**
-   * Whether the dataset has been committed or has pending writes. Asked per hops lookup, so
-   * the answer comes from the dataset instance (the store's lock keeps other writers out).
+   * Whether the dataset has been committed or has pending writes. Asked per hops lookup, so a
+   * missing dataset is remembered (the store's lock keeps other writers out, and dataset()
+   * forgets it); ids from outside (HTTP requests) must not create instances, so the memory of
+   * missing ids is bounded.
    */
   exists(id: string): boolean {
     this.check();
     if (typeof id !== 'string' || id === '') return false;
-    return this.dataset(id).exists;
+    const ds = this.datasets.get(id);
+    if (ds) return ds.exists;
+    if (this.missing.has(id)) return false;
+    if (fs.existsSync(path.join(this.root, idFileName(id), MANIFEST_FILE))) return true;
+    if (this.missing.size >= MISSING_LIMIT) this.missing.clear();
+    this.missing.add(id);
+    return false;
   }
 
   /** Removes a dataset and everything in it (pending writes included). */

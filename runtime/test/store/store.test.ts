@@ -73,6 +73,22 @@ describe('store: data folder', () => {
     assert.deepEqual(fs.readdirSync(path.join(dir, 'datasets')), []);
   });
 
+  it('exists() remembers missing datasets until one is made, and reads committed ones from disk', () => {
+    let store = Store.open(dir);
+    for (let i = 0; i < 20_000; i++) assert.equal(store.exists(`nope-${i}`), false);
+    assert.equal(store.exists('c'), false);
+    store.dataset('c').write([{ _id: '1' }]);
+    assert.equal(store.exists('c'), true, 'a dataset made after a miss is seen');
+    store.dataset('c').commit();
+    store.close();
+    store = Store.open(dir);
+    assert.equal(store.exists('c'), true, 'a committed dataset is found on disk without an instance');
+    assert.deepEqual(store.datasetIds(), ['c']);
+    store.deleteDataset('c');
+    assert.equal(store.exists('c'), false);
+    store.close();
+  });
+
   it('locks the folder against a second store in this process', () => {
     const store = Store.open(dir);
     assert.throws(() => Store.open(dir), /already open in this process/);
