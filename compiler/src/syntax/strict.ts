@@ -11,6 +11,7 @@
 import { LineIndex, span } from './lines.js';
 import type { JsonArray, JsonMember, JsonObject, JsonString, JsonValue, Range, SyntaxProblem } from './tree.js';
 
+/** parseStrict's answer for text that is not strict JSON; also what the scan throws to stop. */
 export const BAIL: unique symbol = Symbol('not strict JSON');
 
 /** Duplicate keys of an object, reported as both parsers do: a warning at each later key. */
@@ -41,8 +42,6 @@ export function duplicateKeyProblem(later: JsonString, first: JsonString): Synta
   return { code: 'json-duplicate-key', message: `Duplicate key '${later.value}' (first defined at line ${first.range.line})`, range: later.range, severity: 'warning' };
 }
 
-class Bail extends Error {}
-const bail = new Bail('not strict JSON');
 
 class StrictParser {
   private i = 0;
@@ -60,10 +59,10 @@ class StrictParser {
 
   document(): JsonValue {
     this.ws();
-    if (this.i >= this.n) throw bail;
+    if (this.i >= this.n) throw BAIL;
     const v = this.value();
     this.ws();
-    if (this.i < this.n) throw bail;
+    if (this.i < this.n) throw BAIL;
     return v;
   }
 
@@ -91,7 +90,7 @@ class StrictParser {
     if (c === 116) return this.literal('true', { kind: 'boolean', range: PLACEHOLDER, parent: undefined, value: true });
     if (c === 102) return this.literal('false', { kind: 'boolean', range: PLACEHOLDER, parent: undefined, value: false });
     if (c === 110) return this.literal('null', { kind: 'null', range: PLACEHOLDER, parent: undefined });
-    throw bail;
+    throw BAIL;
   }
 
   private object(): JsonObject {
@@ -101,12 +100,12 @@ class StrictParser {
     if (!this.empty(125)) {
       do {
         this.ws();
-        if (this.s.charCodeAt(this.i) !== 34) throw bail;
+        if (this.s.charCodeAt(this.i) !== 34) throw BAIL;
         const keyStart = this.i;
         const keyValue = this.string();
         const key: JsonString = { kind: 'string', range: this.lines.token(keyStart, this.i), parent: undefined, value: keyValue };
         this.ws();
-        if (this.s.charCodeAt(this.i) !== 58) throw bail;
+        if (this.s.charCodeAt(this.i) !== 58) throw BAIL;
         this.i++;
         this.ws();
         const value = this.value();
@@ -141,7 +140,7 @@ class StrictParser {
   /** Consumes `{` or `[`; returns its range. */
   private open(): Range {
     const start = this.i++;
-    if (++this.depth > this.maxDepth) throw bail;
+    if (++this.depth > this.maxDepth) throw BAIL;
     return this.lines.token(start, start + 1);
   }
 
@@ -160,7 +159,7 @@ class StrictParser {
       return true;
     }
     if (c === close) return false;
-    throw bail;
+    throw BAIL;
   }
 
   /** Consumes the closer the container stopped at; returns the container's range. */
@@ -177,18 +176,18 @@ class StrictParser {
     let i = start + 1;
     let escaped = false;
     for (;;) {
-      if (i >= this.n) throw bail;
+      if (i >= this.n) throw BAIL;
       const c = s.charCodeAt(i);
       if (c === 34) break;
-      if (c < 32) throw bail;
+      if (c < 32) throw BAIL;
       if (c === 92) {
         escaped = true;
         const e = s.charCodeAt(i + 1);
         if (e === 117) {
-          for (let k = 2; k < 6; k++) if (!isHex(s.charCodeAt(i + k))) throw bail;
+          for (let k = 2; k < 6; k++) if (!isHex(s.charCodeAt(i + k))) throw BAIL;
           i += 6;
         } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) i += 2;
-        else throw bail;
+        else throw BAIL;
         continue;
       }
       i++;
@@ -206,10 +205,10 @@ class StrictParser {
     const first = s.charCodeAt(i);
     if (first === 48) i++;
     else if (first >= 49 && first <= 57) i = digits(s, i);
-    else throw bail;
+    else throw BAIL;
     if (s.charCodeAt(i) === 46) {
       const d = digits(s, i + 1);
-      if (d === i + 1) throw bail;
+      if (d === i + 1) throw BAIL;
       i = d;
     }
     const e = s.charCodeAt(i);
@@ -218,21 +217,21 @@ class StrictParser {
       const sign = s.charCodeAt(j);
       if (sign === 43 || sign === 45) j++;
       const d = digits(s, j);
-      if (d === j) throw bail;
+      if (d === j) throw BAIL;
       i = d;
     }
     const next = s.charCodeAt(i);
-    if (isWordChar(next) || next === 46 || next === 43 || next === 45) throw bail;
+    if (isWordChar(next) || next === 46 || next === 43 || next === 45) throw BAIL;
     this.i = i;
     return { kind: 'number', range: this.lines.token(start, i), parent: undefined, text: s.slice(start, i) };
   }
 
   private literal<T extends JsonValue>(word: string, node: T & { range: Range }): T {
     const start = this.i;
-    if (!this.s.startsWith(word, start)) throw bail;
+    if (!this.s.startsWith(word, start)) throw BAIL;
     const end = start + word.length;
     const next = this.s.charCodeAt(end);
-    if (isWordChar(next) || next === 36) throw bail;
+    if (isWordChar(next) || next === 36) throw BAIL;
     this.i = end;
     node.range = this.lines.token(start, end);
     return node;
@@ -269,9 +268,7 @@ export function parseStrict(text: string, lines: LineIndex, problems: SyntaxProb
     problems.push(...found);
     return root;
   } catch (e) {
-    if (e === bail) return BAIL;
-    // A stack overflow on absurd nesting depth limits cannot catch: let the tolerant parser try.
-    if (e instanceof RangeError) return BAIL;
+    if (e === BAIL) return BAIL;
     throw e;
   }
 }

@@ -51,6 +51,9 @@ async function start(files: Record<string, unknown>, dir = writeProject(files), 
 
 const ids = (list: Record<string, unknown>[]): unknown[] => list.map((e) => e._id);
 
+/** Entities posted to an http_endpoint pipe as one incremental (non-full) request. */
+const receive = (r: Running, pipe: string, entities: Entity[]): Promise<unknown> => r.rt.receive(pipe, entities, { isFull: false, isFirst: false, isLast: false });
+
 describe('runtime: sources, sinks and DTL semantics', function () {
   this.timeout(60_000);
 
@@ -304,7 +307,7 @@ describe('runtime: sources, sinks and DTL semantics', function () {
         },
       ],
     });
-    const push = (pipe: string, entities: Entity[]): Promise<unknown> => r.rt.receive(pipe, entities, { isFull: false, isFirst: false, isLast: false });
+    const push = (pipe: string, entities: Entity[]): Promise<unknown> => receive(r, pipe, entities);
     await push('customers', [{ _id: 'c1' }, { _id: 'c2' }]);
     await push('orders', [{ _id: 'o1', customer_id: 'c1', ean: 'e1' }, { _id: 'o2', customer_id: 'c2', ean: 'e2' }]);
     await push('products', [{ _id: 'p1', ean: 'e1', name: 'Apple' }, { _id: 'p2', ean: 'e2', name: 'Pear' }]);
@@ -339,7 +342,7 @@ describe('runtime: sources, sinks and DTL semantics', function () {
         },
       ],
     });
-    const push = (pipe: string, entities: Entity[]): Promise<unknown> => r.rt.receive(pipe, entities, { isFull: false, isFirst: false, isLast: false });
+    const push = (pipe: string, entities: Entity[]): Promise<unknown> => receive(r, pipe, entities);
     const customers = Array.from({ length: 600 }, (_, i) => ({ _id: `c${i}` }));
     await push('customers', customers);
     await push('orders', Array.from({ length: 3000 }, (_, i) => ({ _id: `o${i}`, customer: `c${i % 600}`, n: 1 })));

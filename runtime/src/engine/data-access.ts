@@ -18,6 +18,11 @@ function addTo(map: Map<string, Entity[]>, vk: string, e: Entity): void {
   else if (list[list.length - 1] !== e) list.push(e);
 }
 
+/** Key of the in-memory index `index` of `dataset` (a dataset's keys share a prefix). */
+function indexKey(dataset: string, index: string): string {
+  return dataset + '\u0000' + index;
+}
+
 /** Map key of an index value: strings as themselves (no allocation), others by valueKey. */
 function memKey(v: Value): string {
   if (typeof v === 'string') return v.charCodeAt(0) === 1 ? '\u0001' + valueKey(v) : v;
@@ -58,7 +63,7 @@ export class DataAccess implements HopsData {
   }
 
   private lookupInMemory(dataset: string, index: string, inner: (e: Entity) => Value, keys: readonly Value[]): readonly Entity[] {
-    const mapKey = dataset + '\u0000' + index;
+    const mapKey = indexKey(dataset, index);
     let map = this.memory.get(mapKey);
     if (!map) {
       map = new Map();
@@ -92,10 +97,10 @@ export class DataAccess implements HopsData {
    * dependency tracking will need, so the next (incremental) run opens them without a scan.
    */
   persistIndexes(extra: readonly { dataset: string; index: string; inner: (e: Entity) => Value }[] = []): void {
-    const todo = new Map(this.built);
-    for (const x of extra) todo.set(x.dataset + '\u0000' + x.index, x);
+    const wanted = new Map(this.built);
+    for (const x of extra) wanted.set(indexKey(x.dataset, x.index), x);
     const touched = new Set<string>();
-    for (const { dataset, index, inner } of todo.values()) {
+    for (const { dataset, index, inner } of wanted.values()) {
       if (!this.store.exists(dataset)) continue;
       const ds = this.store.dataset(dataset);
       ds.index(index, (e) => joinKeys(inner(e))).catchUp();
@@ -112,7 +117,7 @@ export class DataAccess implements HopsData {
       this.built.clear();
     } else {
       for (const k of [...this.memory.keys()]) {
-        if (!k.startsWith(dataset + '\u0000')) continue;
+        if (!k.startsWith(indexKey(dataset, ''))) continue;
         this.memory.delete(k);
         this.built.delete(k);
       }

@@ -154,10 +154,8 @@ export class ProjectRuntime {
         await sink.commit();
         if (seq && params.isLast) {
           this.sequences.delete(pipeId);
-          if (sink instanceof DatasetSink) {
-            deleted = sink.deleteUnseen(seq.seen);
-            await sink.commit();
-          }
+          // end() below commits the deletions.
+          if (sink instanceof DatasetSink) deleted = sink.deleteUnseen(seq.seen);
         }
         await sink.end(false);
       } catch (e) {

@@ -60,7 +60,7 @@ export class Decimal extends Typed {
         // The text is already Python's str() when it has no superfluous leading zero (and
         // is not so small that str() switches to an exponent).
         const lead = text.charCodeAt(intStart) === 48 && dot - intStart > 1;
-        if (!lead && coef !== 0 && exp + smallDigitCount(coef) - 1 >= -6) d.#text = text;
+        if (!lead && coef !== 0 && exp + digitCount(coef) - 1 >= -6) d.#text = text;
         return d;
       }
     }
@@ -168,9 +168,13 @@ function big(c: Coef): bigint {
   return typeof c === 'bigint' ? c : BigInt(c);
 }
 
+/** Decimal digits of |c| (1 for 0); safe numbers are counted without making their text. */
 function digitCount(c: Coef): number {
   const a = absCoef(c);
-  return a === 0 || a === 0n ? 1 : a.toString().length;
+  if (typeof a === 'bigint') return a === 0n ? 1 : a.toString().length;
+  let w = 1;
+  for (let x = 10; x <= a; x *= 10) w++;
+  return w;
 }
 
 /** c × 10^k for k ≥ 0, staying in numbers while safe. */
@@ -327,11 +331,4 @@ export function decTruncate(a: Decimal): number | bigint {
 export function decIsIntegral(a: Decimal): boolean {
   if (a.exp >= 0) return true;
   return big(a.coef) % 10n ** BigInt(-a.exp) === 0n;
-}
-
-/** Decimal digits of a non-negative safe integer, without making its text. */
-function smallDigitCount(v: number): number {
-  let w = 1;
-  for (let x = 10; x <= v; x *= 10) w++;
-  return w;
 }

@@ -136,16 +136,12 @@ function restoreOne(x: number, w: NumberWalk): Value {
 }
 
 function restoreNumbers(v: Value, w: NumberWalk): Value {
-  if (typeof v === 'number') return restoreOne(v, w);
-  if (typeof v === 'string') return w.transit && v.charCodeAt(0) === 126 ? decodeTransitString(v) : v;
-  if (v === null || typeof v !== 'object') return v;
+  if (v === null || typeof v !== 'object') return restoreScalar(v, w);
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const x = v[i]!;
-      if (typeof x === 'number') v[i] = restoreOne(x, w);
-      else if (typeof x === 'string') {
-        if (w.transit && x.charCodeAt(0) === 126) v[i] = decodeTransitString(x);
-      } else if (x !== null && typeof x === 'object') restoreNumbers(x, w);
+      const y = restoreItem(x, w);
+      if (y !== x) v[i] = y;
     }
     return v;
   }
@@ -155,12 +151,26 @@ function restoreNumbers(v: Value, w: NumberWalk): Value {
     const c0 = k.charCodeAt(0);
     if (c0 >= 48 && c0 <= 57 && INDEX_KEY.test(k)) w.ok = false;
     const x = d[k]!;
-    if (typeof x === 'number') d[k] = restoreOne(x, w);
-    else if (typeof x === 'string') {
-      if (w.transit && x.charCodeAt(0) === 126) d[k] = decodeTransitString(x);
-    } else if (x !== null && typeof x === 'object') restoreNumbers(x, w);
+    const y = restoreItem(x, w);
+    if (y !== x) d[k] = y;
   }
   return d;
+}
+
+/** A list item or dict value: containers are restored in place, scalars replaced. */
+function restoreItem(x: Value, w: NumberWalk): Value {
+  if (x !== null && typeof x === 'object') {
+    restoreNumbers(x, w);
+    return x;
+  }
+  return restoreScalar(x, w);
+}
+
+/** An exact number for a JSON.parse double, a decoded value for a transit string. */
+function restoreScalar(x: Value, w: NumberWalk): Value {
+  if (typeof x === 'number') return restoreOne(x, w);
+  if (typeof x === 'string') return w.transit && x.charCodeAt(0) === 126 ? decodeTransitString(x) : x;
+  return x;
 }
 
 function syntaxErrorOffset(e: unknown): number {
