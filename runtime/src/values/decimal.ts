@@ -125,7 +125,7 @@ export class Decimal extends Typed {
   }
 
   private format(): string {
-    const neg = this.sign < 0;
+    const neg = isNegative(this);
     const digits = (neg ? absCoef(this.coef) : this.coef).toString();
     const exp = this.exp;
     const adjusted = exp + digits.length - 1;
@@ -146,9 +146,9 @@ export class Decimal extends Typed {
   /** The `string` DTL function writes decimals without an exponent (changelog). */
   toPlainString(): string {
     if (this.exp >= 0) {
-      return this.isZero() ? '0' : this.coef.toString() + '0'.repeat(this.exp);
+      return this.isZero() ? (isNegative(this) ? '-0' : '0') : this.coef.toString() + '0'.repeat(this.exp);
     }
-    const neg = this.sign < 0;
+    const neg = isNegative(this);
     const digits = (neg ? absCoef(this.coef) : this.coef).toString();
     const point = digits.length + this.exp;
     const body = point > 0 ? digits.slice(0, point) + '.' + digits.slice(point) : '0.' + '0'.repeat(-point) + digits;
@@ -236,8 +236,8 @@ export function decMul(a: Decimal, b: Decimal): Decimal {
 export function decDiv(a: Decimal, b: Decimal): Decimal | undefined {
   if (b.isZero()) return undefined;
   const ideal = a.exp - b.exp;
-  if (a.isZero()) return new Decimal(0, ideal);
-  const negative = (a.sign < 0) !== (b.sign < 0);
+  const negative = isNegative(a) !== isNegative(b);
+  if (a.isZero()) return new Decimal(negative ? -0 : 0, ideal);
   const ca = big(absCoef(a.coef));
   const cb = big(absCoef(b.coef));
   const shift = digitCount(cb) - digitCount(ca) + PRECISION + 1;
@@ -275,7 +275,7 @@ export function decRem(a: Decimal, b: Decimal): Decimal | undefined {
   // precision; there is no meaningful remainder then.
   const q = ca / cb;
   if ((q < 0n ? -q : q).toString().length > PRECISION) return undefined;
-  return round(ca % cb, exp);
+  return signedZero(round(ca % cb, exp), isNegative(a));
 }
 
 export function decCompare(a: Decimal, b: Decimal): number {
@@ -297,7 +297,7 @@ export function decQuantize(a: Decimal, digits: number, mode: 'half-even' | 'cei
     // |a| < a tenth of a unit at the target scale: the answer is 0 or one unit, and
     // 10^drop (which could have a million digits for 1E-999999) is not needed.
     const s = a.sign;
-    return new Decimal(mode === 'ceil' && s > 0 ? 1 : mode === 'floor' && s < 0 ? -1 : 0, exp);
+    return signedZero(new Decimal(mode === 'ceil' && s > 0 ? 1 : mode === 'floor' && s < 0 ? -1 : 0, exp), isNegative(a));
   }
   const b = big(a.coef);
   const div = 10n ** BigInt(drop);
@@ -314,7 +314,17 @@ export function decQuantize(a: Decimal, digits: number, mode: 'half-even' | 'cei
       if (twice > div || (twice === div && q % 2n !== 0n)) q += b < 0n ? -1n : 1n;
     }
   }
-  return new Decimal(q, exp);
+  return signedZero(new Decimal(q, exp), isNegative(a));
+}
+
+/** Whether `d` is below zero or a negative zero. */
+function isNegative(d: Decimal): boolean {
+  return d.sign < 0 || Object.is(d.coef, -0);
+}
+
+/** A zero result of a negative operand keeps the sign, as Python's decimal does (`-0.00`). */
+function signedZero(d: Decimal, negative: boolean): Decimal {
+  return negative && d.isZero() && !Object.is(d.coef, -0) ? new Decimal(-0, d.exp) : d;
 }
 
 /** The integral part, truncated towards zero. */

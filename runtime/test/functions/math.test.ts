@@ -282,7 +282,7 @@ describe('functions/math', () => {
       check('null', 'round', 2, D('123456789012345678901234567.891'));
       check('null', 'round', 2, D('1E+999999'));
       check('[1,0]', 'ceil', undefined, list(D('1E-999999'), D('-1E-999999')));
-      check('"~f0.00"', 'round', 2, D('-1E-999999'));
+      check('"~f-0.00"', 'round', 2, D('-1E-999999'));
       check('"~f12345678901234567890123456.79"', 'round', 2, D('12345678901234567890123456.789'));
     });
     it('no negative zero', () => {

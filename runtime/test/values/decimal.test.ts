@@ -123,6 +123,31 @@ describe('values/decimal', () => {
     });
   });
 
+  describe('negative zero keeps its sign, as in Python', () => {
+    // Each expectation is what Python 3's decimal module prints.
+    it('parsing and printing', () => {
+      for (const t of ['-0.0', '-0', '-0.00', '-0E+3']) assert.equal(d(t).toString(), t);
+      assert.equal(d('-0.0').toPlainString(), '-0.0');
+      assert.equal(d('-0').toPlainString(), '-0');
+      assert.equal(d('-0.0').toJSON(), '~f-0.0');
+    });
+    it('arithmetic', () => {
+      assert.equal(decAdd(d('-0.0'), d('0.0')).toString(), '0.0');
+      assert.equal(decAdd(d('-0.0'), d('-0.00')).toString(), '-0.00');
+      assert.equal(decSub(d('-0.0'), d('0.0')).toString(), '-0.0');
+      assert.equal(decSub(d('0.0'), d('0.0')).toString(), '0.0');
+      assert.equal(decMul(d('-0.0'), d('5')).toString(), '-0.0');
+      assert.equal(decMul(d('0.0'), d('-5')).toString(), '-0.0');
+      assert.equal(decDiv(d('-0.00'), d('3'))?.toString(), '-0.00');
+      assert.equal(decDiv(d('0'), d('-3'))?.toString(), '-0');
+      assert.equal(decRem(d('-4'), d('2'))?.toString(), '-0');
+      assert.equal(decRem(d('4'), d('-2'))?.toString(), '0');
+      assert.equal(decQuantize(d('-0.004'), 2, 'half-even').toString(), '-0.00');
+      assert.equal(decQuantize(d('-0.004'), 2, 'ceil').toString(), '-0.00');
+      assert.equal(decCompare(d('-0.0'), d('0')), 0);
+    });
+  });
+
   describe('quantize', () => {
     const cases: Array<[string, number, string, string, string]> = [
       // value, digits, half-even, ceil, floor
@@ -149,7 +174,7 @@ describe('values/decimal', () => {
     assert.equal(decQuantize(d('1E-999999'), 0, 'ceil').toString(), '1');
     assert.equal(decQuantize(d('1E-999999'), 0, 'floor').toString(), '0');
     assert.equal(decQuantize(d('-1E-999999'), 0, 'floor').toString(), '-1');
-    assert.equal(decQuantize(d('-1E-999999'), 2, 'half-even').toString(), '0.00');
+    assert.equal(decQuantize(d('-1E-999999'), 2, 'half-even').toString(), '-0.00');
     assert.equal(decQuantize(d('0.004'), 2, 'half-even').toString(), '0.00');
     assert.equal(decQuantize(d('0.006'), 2, 'half-even').toString(), '0.01');
   });
