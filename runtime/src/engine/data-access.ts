@@ -7,26 +7,14 @@
  * scan. Both return the latest, non-deleted versions.
  */
 import type { Dataset, Store } from '../store/index.js';
-import { valueKey } from '../values/compare.js';
 import type { Entity, Value } from '../values/types.js';
+import { HashJoinTable } from './hash-join.js';
 import { joinKeys, sortInHopsOrder, type HopsData } from './hops.js';
 import type { WrittenVersions } from './written-cache.js';
-
-function addTo(map: Map<string, Entity[]>, vk: string, e: Entity): void {
-  const list = map.get(vk);
-  if (list === undefined) map.set(vk, [e]);
-  else if (list[list.length - 1] !== e) list.push(e);
-}
 
 /** Key of the in-memory index `index` of `dataset` (a dataset's keys share a prefix). */
 function indexKey(dataset: string, index: string): string {
   return dataset + '\u0000' + index;
-}
-
-/** Map key of an index value: strings as themselves (no allocation), others by valueKey. */
-function memKey(v: Value): string {
-  if (typeof v === 'string') return v.charCodeAt(0) === 1 ? '\u0001' + valueKey(v) : v;
-  return '\u0001' + valueKey(v);
 }
 
 /** The latest versions of these ids that exist and are not deleted. */
@@ -42,7 +30,7 @@ function liveVersions(ds: Dataset, ids: Iterable<string>): Entity[] {
 export class DataAccess implements HopsData {
   /** Use in-memory indexes built by a scan (full runs). */
   bulk = false;
-  private readonly memory = new Map<string, Map<string, Entity[]>>();
+  private readonly memory = new Map<string, HashJoinTable>();
   /** The indexes the in-memory maps stand in for, to build persistently after a bulk run. */
   private readonly built = new Map<string, { dataset: string; index: string; inner: (e: Entity) => Value }>();
 
@@ -64,32 +52,15 @@ export class DataAccess implements HopsData {
 
   private lookupInMemory(dataset: string, index: string, inner: (e: Entity) => Value, keys: readonly Value[]): readonly Entity[] {
     const mapKey = indexKey(dataset, index);
-    let map = this.memory.get(mapKey);
-    if (!map) {
-      map = new Map();
+    let table = this.memory.get(mapKey);
+    if (!table) {
       const ds = this.store.dataset(dataset);
-      for (const e of this.written?.read(ds, -1, true, false) ?? ds.read(-1, { latestOnly: true, includeDeleted: false })) {
-        const ks = inner(e);
-        if (Array.isArray(ks)) {
-          for (const k of ks) if (k !== null && k !== undefined) addTo(map, memKey(k), e);
-        } else if (ks !== null && ks !== undefined) addTo(map, memKey(ks), e);
-      }
-      for (const list of map.values()) sortInHopsOrder(list);
-      this.memory.set(mapKey, map);
+      const entities = this.written?.read(ds, -1, true, false) ?? [...ds.read(-1, { latestOnly: true, includeDeleted: false })];
+      table = HashJoinTable.build(entities, inner);
+      this.memory.set(mapKey, table);
       this.built.set(mapKey, { dataset, index, inner });
     }
-    if (keys.length === 1) return map.get(memKey(keys[0]!)) ?? [];
-    const out: Entity[] = [];
-    const seen = new Set<Entity>();
-    for (const k of keys) {
-      for (const e of map.get(memKey(k)) ?? []) {
-        if (!seen.has(e)) {
-          seen.add(e);
-          out.push(e);
-        }
-      }
-    }
-    return sortInHopsOrder(out);
+    return table.lookup(keys);
   }
 
   /**

@@ -75,31 +75,31 @@ export function crc32(s: string): number {
 /** CRCs of the list being sorted (reused between calls: no allocation per bucket). */
 let crcScratch = new Float64Array(64);
 
-/** Sorts entities into hops order in place, computing each CRC once. */
-export function sortInHopsOrder(list: Entity[]): Entity[] {
-  const n = list.length;
+/** Sorts entities (of `list`, or of its range [from, to)) into hops order in place, computing each CRC once. */
+export function sortInHopsOrder(list: Entity[], from = 0, to = list.length): Entity[] {
+  const n = to - from;
   if (n < 2) return list;
   if (crcScratch.length < n) crcScratch = new Float64Array(n * 2);
   const crcs = crcScratch;
   for (let i = 0; i < n; i++) {
-    const id = list[i]!['_id'];
+    const id = list[from + i]!['_id'];
     crcs[i] = crc32(typeof id === 'string' ? id : '');
   }
   // Insertion sort: buckets are small, and this keeps the CRCs aligned with the entities.
   for (let i = 1; i < n; i++) {
-    const e = list[i]!;
+    const e = list[from + i]!;
     const c = crcs[i]!;
     const id = typeof e['_id'] === 'string' ? (e['_id'] as string) : '';
     let j = i - 1;
     while (j >= 0) {
       const cj = crcs[j]!;
-      const before = cj > c || (cj === c && idOf(list[j]!) <= id);
+      const before = cj > c || (cj === c && idOf(list[from + j]!) <= id);
       if (before) break;
-      list[j + 1] = list[j]!;
+      list[from + j + 1] = list[from + j]!;
       crcs[j + 1] = cj;
       j--;
     }
-    list[j + 1] = e;
+    list[from + j + 1] = e;
     crcs[j + 1] = c;
   }
   return list;

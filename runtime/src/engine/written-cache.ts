@@ -15,8 +15,12 @@ const MAX_VERSIONS = 4_000_000;
 export class WrittenVersions {
   private readonly byDataset = new Map<string, Entity[] | null>();
 
-  /** Datasets where some id has more than one version (latest-only reads must filter). */
-  private readonly superseded = new Set<string>();
+  /**
+   * Per dataset with more than one version of some id: supersededBy[u] is the `_updated` of
+   * the version that names u as `_previous` (0 for none; version 0 supersedes nothing), so a
+   * latest-only read filters without collecting ids.
+   */
+  private readonly superseded = new Map<string, Int32Array>();
 
   /** @param wanted only datasets some pipe reads are worth keeping (undefined: all). */
   constructor(private readonly wanted?: ReadonlySet<string>) {}
@@ -46,15 +50,35 @@ export class WrittenVersions {
       return;
     }
     for (const v of versions) {
+      const u = list.length;
       list.push(v);
-      if (v['_previous'] !== null) this.superseded.add(ds.id);
+      const p = v['_previous'];
+      if (typeof p === 'number') this.markSuperseded(ds.id, p, u);
     }
+  }
+
+  private markSuperseded(id: string, previous: number, by: number): void {
+    let marks = this.superseded.get(id);
+    if (marks === undefined || marks.length <= previous) {
+      const bigger = new Int32Array(Math.max(1024, (previous + 1) * 2));
+      if (marks !== undefined) bigger.set(marks);
+      this.superseded.set(id, (marks = bigger));
+    }
+    marks[previous] = by;
   }
 
   /** Pending versions were rolled back: forget them. */
   rollback(ds: Dataset): void {
     const list = this.byDataset.get(ds.id);
-    if (list) list.length = Math.min(list.length, ds.committedSize);
+    if (!list) return;
+    const keep = Math.min(list.length, ds.committedSize);
+    // The versions that go no longer supersede anything; their numbers will be reused.
+    const marks = this.superseded.get(ds.id);
+    for (let u = keep; u < list.length && marks; u++) {
+      const p = list[u]!['_previous'];
+      if (typeof p === 'number' && p < marks.length && marks[p] === u) marks[p] = 0;
+    }
+    list.length = keep;
   }
 
   /**
@@ -67,24 +91,13 @@ export class WrittenVersions {
     if (!list || list.length < end) return undefined;
     const first = Math.max(since + 1, 0);
     const out: Entity[] = [];
-    if (!latestOnly || !this.superseded.has(ds.id)) {
-      for (let u = first; u < end; u++) {
-        const v = list[u]!;
-        if (includeDeleted || v['_deleted'] !== true) out.push(v);
-      }
-      return out;
-    }
-    // Latest only: a version is superseded when a later one in the range has its id.
-    const seen = new Set<string>();
-    const keep = new Uint8Array(end - first);
-    for (let u = end - 1; u >= first; u--) {
-      const id = list[u]!['_id'] as string;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      keep[u - first] = 1;
-    }
+    // Latest only: a version is superseded when a later committed one names it as `_previous`.
+    const marks = latestOnly ? this.superseded.get(ds.id) : undefined;
     for (let u = first; u < end; u++) {
-      if (keep[u - first] === 0) continue;
+      if (marks !== undefined && u < marks.length) {
+        const by = marks[u]!;
+        if (by !== 0 && by < end) continue;
+      }
       const v = list[u]!;
       if (includeDeleted || v['_deleted'] !== true) out.push(v);
     }
