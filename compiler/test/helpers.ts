@@ -101,3 +101,15 @@ export async function withServer<T>(fn: (port: number, seen: SeenRequest[]) => P
     server.close();
   }
 }
+
+/** Deterministic pseudo-random integers in [0, n) (mulberry32), so failures reproduce. */
+export function prng(seed: number): (n: number) => number {
+  let s = seed >>> 0;
+  return (n) => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { parseJson } from '../../src/syntax/parser.js';
 import { toPlain } from '../../src/syntax/nav.js';
 import type { JsonArray, JsonMember, JsonObject, JsonString, JsonValue, ParseResult, Range, SyntaxProblem } from '../../src/syntax/tree.js';
+import { prng } from '../helpers.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -623,18 +624,6 @@ describe('parseJson', () => {
   });
 
   describe('fuzzing', () => {
-    // A small deterministic PRNG so failures can be reproduced.
-    function prng(seed: number): () => number {
-      let s = seed >>> 0;
-      return () => {
-        s = (s + 0x6d2b79f5) >>> 0;
-        let t = s;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
-    }
-
     const base = JSON.stringify(
       [
         {
@@ -654,19 +643,19 @@ describe('parseJson', () => {
     );
     const snippets = ['{', '}', '[', ']', ',', ':', '"', "'", '\\', '/*', '//', '*/', '\n', '\r', 'tru', 'null', '012', '-', '.5', '\u0000', '\t', '😀', '\ud83d', '"a":', '\uFEFF', '"\\u12', '1e'];
 
-    function mutate(text: string, rand: () => number): string {
-      const ops = 1 + Math.floor(rand() * 4);
+    function mutate(text: string, rand: (n: number) => number): string {
+      const ops = 1 + rand(4);
       let t = text;
       for (let k = 0; k < ops; k++) {
-        const at = Math.floor(rand() * (t.length + 1));
-        const kind = Math.floor(rand() * 5);
+        const at = rand(t.length + 1);
+        const kind = rand(5);
         if (kind === 0) t = t.slice(0, at); // truncate
-        else if (kind === 1) t = t.slice(0, at) + t.slice(at + 1 + Math.floor(rand() * 10)); // delete a run
-        else if (kind === 2) t = t.slice(0, at) + snippets[Math.floor(rand() * snippets.length)]! + t.slice(at); // insert
-        else if (kind === 3) t = t.slice(0, at) + String.fromCharCode(Math.floor(rand() * 0x3000)) + t.slice(at + 1); // replace a char
+        else if (kind === 1) t = t.slice(0, at) + t.slice(at + 1 + rand(10)); // delete a run
+        else if (kind === 2) t = t.slice(0, at) + snippets[rand(snippets.length)]! + t.slice(at); // insert
+        else if (kind === 3) t = t.slice(0, at) + String.fromCharCode(rand(0x3000)) + t.slice(at + 1); // replace a char
         else {
-          const from = Math.floor(rand() * t.length);
-          t = t.slice(0, at) + t.slice(from, from + Math.floor(rand() * 30)) + t.slice(at); // duplicate a piece
+          const from = rand(t.length);
+          t = t.slice(0, at) + t.slice(from, from + rand(30)) + t.slice(at); // duplicate a piece
         }
       }
       return t;
@@ -712,8 +701,8 @@ describe('parseJson', () => {
       const rand = prng(7);
       for (let i = 0; i < 300; i++) {
         let text = '';
-        const n = Math.floor(rand() * 40);
-        for (let k = 0; k < n; k++) text += snippets[Math.floor(rand() * snippets.length)]! + (rand() < 0.3 ? ' ' : '');
+        const n = rand(40);
+        for (let k = 0; k < n; k++) text += snippets[rand(snippets.length)]! + (rand(10) < 3 ? ' ' : '');
         checkInvariants(text, parseJson(text));
       }
     });
