@@ -12,7 +12,7 @@ import type { Entity, Value } from '../values/types.js';
 import { sortInHopsOrder } from './hops.js';
 
 /** Map key of a join value: strings as themselves (no allocation), others by valueKey. */
-export function joinMapKey(v: Value): string {
+function joinMapKey(v: Value): string {
   if (typeof v === 'string') return v.charCodeAt(0) === 1 ? '\u0001' + valueKey(v) : v;
   return '\u0001' + valueKey(v);
 }
