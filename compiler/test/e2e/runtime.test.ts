@@ -54,6 +54,17 @@ const ids = (list: Record<string, unknown>[]): unknown[] => list.map((e) => e._i
 /** Entities posted to an http_endpoint pipe as one incremental (non-full) request. */
 const receive = (r: Running, pipe: string, entities: Entity[]): Promise<unknown> => r.rt.receive(pipe, entities, { isFull: false, isFirst: false, isLast: false });
 
+/** Pipes fed through the receiver API. */
+const receivers = (...ids: string[]): Record<string, unknown>[] => ids.map((id) => ({ _id: id, type: 'pipe', source: { type: 'http_endpoint' } }));
+
+/** A DTL pipe over a dataset. */
+const dtlPipe = (id: string, dataset: string, rules: Record<string, unknown>): Record<string, unknown> => ({
+  _id: id,
+  type: 'pipe',
+  source: { type: 'dataset', dataset },
+  transform: { type: 'dtl', rules },
+});
+
 describe('runtime: sources, sinks and DTL semantics', function () {
   this.timeout(60_000);
 
@@ -290,21 +301,11 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     // customer → orders (by customer_id) → products (by ean): a product rename reaches the customer.
     const r = await start({
       'sesam.conf.json': [
-        { _id: 'customers', type: 'pipe', source: { type: 'http_endpoint' } },
-        { _id: 'orders', type: 'pipe', source: { type: 'http_endpoint' } },
-        { _id: 'products', type: 'pipe', source: { type: 'http_endpoint' } },
-        {
-          _id: 'report',
-          type: 'pipe',
-          source: { type: 'dataset', dataset: 'customers' },
-          transform: {
-            type: 'dtl',
-            rules: {
-              default: [['copy', '_id'], ['add', 'lines', ['apply-hops', 'line', { datasets: ['orders o'], where: ['eq', '_S._id', 'o.customer_id'] }]]],
-              line: [['add', 'product', ['hops', { datasets: ['products p'], where: ['eq', '_S.ean', 'p.ean'], return: 'p.name' }]]],
-            },
-          },
-        },
+        ...receivers('customers', 'orders', 'products'),
+        dtlPipe('report', 'customers', {
+          default: [['copy', '_id'], ['add', 'lines', ['apply-hops', 'line', { datasets: ['orders o'], where: ['eq', '_S._id', 'o.customer_id'] }]]],
+          line: [['add', 'product', ['hops', { datasets: ['products p'], where: ['eq', '_S.ean', 'p.ean'], return: 'p.name' }]]],
+        }),
       ],
     });
     const push = (pipe: string, entities: Entity[]): Promise<unknown> => receive(r, pipe, entities);
@@ -332,14 +333,8 @@ describe('runtime: sources, sinks and DTL semantics', function () {
   it('dependency tracking reprocesses exactly the joined entities when thousands of hopped entities change at once', async () => {
     const r = await start({
       'sesam.conf.json': [
-        { _id: 'customers', type: 'pipe', source: { type: 'http_endpoint' } },
-        { _id: 'orders', type: 'pipe', source: { type: 'http_endpoint' } },
-        {
-          _id: 'totals',
-          type: 'pipe',
-          source: { type: 'dataset', dataset: 'customers' },
-          transform: { type: 'dtl', rules: { default: [['copy', '_id'], ['add', 'sum', ['sum', ['hops', { datasets: ['orders o'], where: ['eq', '_S._id', 'o.customer'], return: 'o.n' }]]]] } },
-        },
+        ...receivers('customers', 'orders'),
+        dtlPipe('totals', 'customers', { default: [['copy', '_id'], ['add', 'sum', ['sum', ['hops', { datasets: ['orders o'], where: ['eq', '_S._id', 'o.customer'], return: 'o.n' }]]]] }),
       ],
     });
     const push = (pipe: string, entities: Entity[]): Promise<unknown> => receive(r, pipe, entities);
@@ -376,23 +371,14 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     // persistent join index and dependency tracking. Both must agree, whatever changed.
     const config = {
       'sesam.conf.json': [
-        { _id: 'customers', type: 'pipe', source: { type: 'http_endpoint' } },
-        { _id: 'orders', type: 'pipe', source: { type: 'http_endpoint' } },
-        {
-          _id: 'totals',
-          type: 'pipe',
-          source: { type: 'dataset', dataset: 'customers' },
-          transform: {
-            type: 'dtl',
-            rules: {
-              default: [
-                ['copy', '*'],
-                ['add', 'ids', ['sorted', ['hops', { datasets: ['orders o'], where: ['eq', '_S._id', 'o.customer'], return: 'o._id' }]]],
-                ['add', 'sum', ['sum', ['hops', { datasets: ['orders o'], where: ['eq', '_S._id', 'o.customer'], return: 'o.n' }]]],
-              ],
-            },
-          },
-        },
+        ...receivers('customers', 'orders'),
+        dtlPipe('totals', 'customers', {
+          default: [
+            ['copy', '*'],
+            ['add', 'ids', ['sorted', ['hops', { datasets: ['orders o'], where: ['eq', '_S._id', 'o.customer'], return: 'o._id' }]]],
+            ['add', 'sum', ['sum', ['hops', { datasets: ['orders o'], where: ['eq', '_S._id', 'o.customer'], return: 'o.n' }]]],
+          ],
+        }),
       ],
     };
     const rnd = prng(2024);
