@@ -15,12 +15,8 @@ const MAX_VERSIONS = 4_000_000;
 export class WrittenVersions {
   private readonly byDataset = new Map<string, Entity[] | null>();
 
-  /**
-   * Per dataset with more than one version of some id: supersededBy[u] is the `_updated` of
-   * the version that names u as `_previous` (0 for none; version 0 supersedes nothing), so a
-   * latest-only read filters without collecting ids.
-   */
-  private readonly superseded = new Map<string, Int32Array>();
+  /** Datasets where some id has more than one version (latest-only reads must filter). */
+  private readonly superseded = new Set<string>();
 
   /** @param wanted only datasets some pipe reads are worth keeping (undefined: all). */
   constructor(private readonly wanted?: ReadonlySet<string>) {}
@@ -50,35 +46,15 @@ export class WrittenVersions {
       return;
     }
     for (const v of versions) {
-      const u = list.length;
       list.push(v);
-      const p = v['_previous'];
-      if (typeof p === 'number') this.markSuperseded(ds.id, p, u);
+      if (v['_previous'] !== null) this.superseded.add(ds.id);
     }
-  }
-
-  private markSuperseded(id: string, previous: number, by: number): void {
-    let marks = this.superseded.get(id);
-    if (marks === undefined || marks.length <= previous) {
-      const bigger = new Int32Array(Math.max(1024, (previous + 1) * 2));
-      if (marks !== undefined) bigger.set(marks);
-      this.superseded.set(id, (marks = bigger));
-    }
-    marks[previous] = by;
   }
 
   /** Pending versions were rolled back: forget them. */
   rollback(ds: Dataset): void {
     const list = this.byDataset.get(ds.id);
-    if (!list) return;
-    const keep = Math.min(list.length, ds.committedSize);
-    // The versions that go no longer supersede anything; their numbers will be reused.
-    const marks = this.superseded.get(ds.id);
-    for (let u = keep; u < list.length && marks; u++) {
-      const p = list[u]!['_previous'];
-      if (typeof p === 'number' && p < marks.length && marks[p] === u) marks[p] = 0;
-    }
-    list.length = keep;
+    if (list) list.length = Math.min(list.length, ds.committedSize);
   }
 
   /**
@@ -91,16 +67,23 @@ export class WrittenVersions {
     if (!list || list.length < end) return undefined;
     const first = Math.max(since + 1, 0);
     const out: Entity[] = [];
-    // Latest only: a version is superseded when a later committed one names it as `_previous`.
-    const marks = latestOnly ? this.superseded.get(ds.id) : undefined;
-    for (let u = first; u < end; u++) {
-      if (marks !== undefined && u < marks.length) {
-        const by = marks[u]!;
-        if (by !== 0 && by < end) continue;
+    if (!latestOnly || !this.superseded.has(ds.id)) {
+      for (let u = first; u < end; u++) {
+        const v = list[u]!;
+        if (includeDeleted || v['_deleted'] !== true) out.push(v);
       }
-      const v = list[u]!;
-      if (includeDeleted || v['_deleted'] !== true) out.push(v);
+      return out;
     }
-    return out;
+    // Latest only, as the store defines it: a version is superseded when a later one in the
+    // range names it as `_previous`. Walking backwards, every such name is seen before the
+    // version it names; superseded versions still pass their own `_previous` on.
+    const superseded = new Uint8Array(Math.max(0, end - first));
+    for (let u = end - 1; u >= first; u--) {
+      const v = list[u]!;
+      const p = v['_previous'];
+      if (typeof p === 'number' && p >= first) superseded[p - first] = 1;
+      if (superseded[u - first] === 0 && (includeDeleted || v['_deleted'] !== true)) out.push(v);
+    }
+    return out.reverse();
   }
 }
