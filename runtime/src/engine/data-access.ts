@@ -32,7 +32,7 @@ export class DataAccess implements HopsData {
   bulk = false;
   private readonly memory = new Map<string, HashJoinTable>();
   /** The indexes the in-memory maps stand in for, to build persistently after a bulk run. */
-  private readonly built = new Map<string, { dataset: string; index: string; inner: (e: Entity) => Value }>();
+  private readonly built = new Map<string, { dataset: string; index: string; inner: (e: Entity) => Value; table?: HashJoinTable; end?: number }>();
 
   constructor(private readonly store: Store, private readonly written?: WrittenVersions) {}
 
@@ -56,9 +56,10 @@ export class DataAccess implements HopsData {
     if (!table) {
       const ds = this.store.dataset(dataset);
       const entities = this.written?.read(ds, -1, true, false) ?? [...ds.read(-1, { latestOnly: true, includeDeleted: false })];
+      const end = ds.size - 1;
       table = HashJoinTable.build(entities, inner);
       this.memory.set(mapKey, table);
-      this.built.set(mapKey, { dataset, index, inner });
+      this.built.set(mapKey, { dataset, index, inner, table, end });
     }
     return table.lookup(keys);
   }
@@ -71,10 +72,12 @@ export class DataAccess implements HopsData {
     const wanted = new Map(this.built);
     for (const x of extra) wanted.set(indexKey(x.dataset, x.index), x);
     const touched = new Set<string>();
-    for (const { dataset, index, inner } of wanted.values()) {
+    for (const { dataset, index, inner, table, end } of wanted.values()) {
       if (!this.store.exists(dataset)) continue;
       const ds = this.store.dataset(dataset);
-      ds.index(index, (e) => joinKeys(inner(e))).catchUp();
+      const ix = ds.index(index, (e) => joinKeys(inner(e)));
+      // A first build takes the pairs the hash join already made; otherwise catch up.
+      if (!(table && end !== undefined && ix.seed(end, (add) => table.forEachPair(add)))) ix.catchUp();
       touched.add(dataset);
     }
     for (const d of touched) this.store.dataset(d).commit();

@@ -22,6 +22,8 @@ const NONE: readonly Entity[] = Object.freeze([]);
 export class HashJoinTable {
   private constructor(
     private readonly groups: Map<string, number>,
+    /** The join value of each group, as first met. */
+    private readonly keys: readonly Value[],
     /** Group g is flat[start[g], start[g + 1]). */
     private readonly start: Int32Array,
     private readonly flat: Entity[],
@@ -37,7 +39,7 @@ export class HashJoinTable {
         for (const k of ks) if (k !== null && k !== undefined) pairs.add(k, i, first);
       } else if (ks !== null && ks !== undefined) pairs.add(ks, i, first);
     }
-    const { groups, group, entity } = pairs;
+    const { groups, keys, group, entity } = pairs;
     const count = pairs.n;
     const n = groups.size;
     const start = new Int32Array(n + 1);
@@ -47,7 +49,16 @@ export class HashJoinTable {
     const flat = new Array<Entity>(count);
     for (let p = 0; p < count; p++) flat[fill[group[p]!]!++] = entities[entity[p]!]!;
     for (let g = 0; g < n; g++) if (start[g + 1]! - start[g]! > 1) sortInHopsOrder(flat, start[g]!, start[g + 1]!);
-    return new HashJoinTable(groups, start, flat);
+    return new HashJoinTable(groups, keys, start, flat);
+  }
+
+  /** Every (join value, `_id`) pair, grouped by value: what a persistent join index holds. */
+  forEachPair(fn: (key: Value, id: string) => void): void {
+    const { keys, start, flat } = this;
+    for (let g = 0; g < keys.length; g++) {
+      const k = keys[g]!;
+      for (let p = start[g]!; p < start[g + 1]!; p++) fn(k, flat[p]!['_id'] as string);
+    }
   }
 
   /** The entities joining on any of `keys`, each once, in hops order. */
@@ -74,6 +85,7 @@ export class HashJoinTable {
 /** (group, entity index) pairs in entity order, groups numbered as their keys are first met. */
 class GroupPairs {
   readonly groups = new Map<string, number>();
+  readonly keys: Value[] = [];
   group: Int32Array;
   entity: Int32Array;
   n = 0;
@@ -87,7 +99,10 @@ class GroupPairs {
   add(k: Value, i: number, firstOfEntity: number): void {
     const mk = joinMapKey(k);
     let g = this.groups.get(mk);
-    if (g === undefined) this.groups.set(mk, (g = this.groups.size));
+    if (g === undefined) {
+      this.groups.set(mk, (g = this.groups.size));
+      this.keys.push(k);
+    }
     for (let p = firstOfEntity; p < this.n; p++) if (this.group[p] === g) return;
     if (this.n === this.group.length) {
       const group = new Int32Array(this.n * 2);

@@ -26,6 +26,13 @@ export interface JoinIndex {
   lookup(keys: Value[]): string[];
   /** Brings the index up to the dataset's last version now (lookups do so on their own). */
   catchUp(): void;
+  /**
+   * Builds a never-built index from pairs the caller already has (a full run's hash join),
+   * saving the scan and the key function calls: `feed` must call `add` once per (index key,
+   * id) pair of the latest non-deleted versions up to version `end`, the dataset's last.
+   * Returns false, and does nothing, when the index is not fresh or `end` is not the last.
+   */
+  seed(end: number, feed: (add: (key: Value, id: string) => void) => void): boolean;
 }
 
 /** What an index needs from its dataset. */
@@ -169,6 +176,31 @@ export class IndexImpl implements JoinIndex {
     }
     if (bulk) this.tables.addBatch(bulk);
     this.seen = end;
+  }
+
+  seed(end: number, feed: (add: (key: Value, id: string) => void) => void): boolean {
+    if (this.seen >= 0 || this.memCount > 0 || this.tables.layers().length > 0 || end !== this.src.size - 1) return false;
+    const capacity = Math.min(BULK_SPILL_AT, 2 * (end + 1) + 16);
+    let batch = new EntryBatch(capacity, 1);
+    // Pairs arrive grouped by key: hash each key once.
+    let lastKey: Value | undefined;
+    let vk = '';
+    let sa = 0;
+    feed((key, id) => {
+      if (key !== lastKey) {
+        lastKey = key;
+        vk = valueKey(key);
+        sa = hashString(vk);
+      }
+      if (batch.n === batch.capacity) {
+        this.tables.addBatch(batch);
+        batch = new EntryBatch(capacity, 1);
+      }
+      batch.values[batch.add(sa, hashString(id), vk, id)] = PRESENT;
+    });
+    this.tables.addBatch(batch);
+    this.seen = end;
+    return true;
   }
 
   private keysOf(e: Entity): readonly string[] {
