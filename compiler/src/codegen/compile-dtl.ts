@@ -230,7 +230,7 @@ export class DtlCompiler {
       case 'create':
         return `rt.create(OUT, ${this.expr(a[0]!.expr!, ctx)});`;
       case 'create-child':
-        return `rt.createChild(T, ${this.expr(a[0]!.expr!, ctx)});`;
+        return `rt.createChild(T, ${this.expr(a[0]!.expr!, ctx)}${this.program.idRequired ? '' : ', false'});`;
       case 'filter':
         return a.length === 0 ? 'return rt.filtered(T);' : `if (!rt.truthy(${this.expr(a[0]!.expr!, ctx)})) return rt.filtered(T);`;
       case 'discard':

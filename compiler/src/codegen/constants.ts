@@ -57,7 +57,8 @@ export function valueJs(v: Value): string {
   if (p !== undefined) return p;
   if (Array.isArray(v)) return `[${v.map(valueJs).join(', ')}]`;
   if (v instanceof Typed) {
-    if (v instanceof Float) return `new rt.Float(${Number.isNaN(v.value) ? 'NaN' : String(v.value)})`;
+    // String(-0) is "0": the sign of a float zero is spelled out (Python keeps it: str(-0.0)).
+    if (v instanceof Float) return `new rt.Float(${Number.isNaN(v.value) ? 'NaN' : Object.is(v.value, -0) ? '-0' : String(v.value)})`;
     if (v instanceof Decimal) return `rt.Decimal.parse(${JSON.stringify(v.toString())})`;
     if (v instanceof NI) return `new rt.NI(${JSON.stringify(v.text)})`;
     if (v instanceof URI) return `new rt.URI(${JSON.stringify(v.value)})`;

@@ -28,7 +28,7 @@ export interface EvalInput {
   readonly source?: string;
   /** Datasets for hops: a JSON object of dataset id → entities (transit-encoded). */
   readonly hops?: string;
-  readonly env?: { readonly namespaced_identifiers?: boolean; readonly pipe?: string; readonly namespaces?: { identity?: string; property?: string } };
+  readonly env?: { readonly namespaced_identifiers?: boolean; readonly pipe?: string; readonly namespaces?: { identity?: string; property?: string }; readonly id_required?: boolean };
   /** Fixed clock for `now` (nanoseconds since the epoch). */
   readonly nowNs?: bigint;
   /** Fold constant calls at compile time (default true); off runs every call in the runtime. */
@@ -45,7 +45,7 @@ export async function evaluateDtl(input: EvalInput): Promise<EvalResult> {
   // With namespaced identifiers an unqualified name would get the property namespace.
   const resultKey = input.env?.namespaced_identifiers === true ? '::result' : 'result';
   const rules = input.rules ?? `{"default": [["add", "${resultKey}", ${input.expr ?? 'null'}]]}`;
-  const text = `{"type": "dtl", "rules": ${rules}}`;
+  const text = `{"type": "dtl"${input.env?.id_required === false ? ', "id_required": false' : ''}, "rules": ${rules}}`;
   const tree = parseSyntax(text);
   if (!tree.root || tree.root.kind !== 'object') return { ok: false, diagnostics: [], error: 'not an object' };
   const el = elaborateDtl(tree.root, '<eval>');

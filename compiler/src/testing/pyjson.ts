@@ -3,7 +3,8 @@
  * writes it, plus sesam-py's HTML escaping of `<`, `>` and `&`: the format of sesam-py's
  * expected-output files, so `dtl test --update` writes byte-identical files.
  */
-import { compareCodePoints, pyFloatRepr } from '@dtl/runtime/functions/json';
+import { pyFloatRepr } from '@dtl/runtime/functions/json';
+import { compareCodePoints } from '@dtl/runtime/values/compare';
 
 /** A number as Python's json.dumps writes it: ints as ints, floats as repr (5e-05, 1e+16). */
 export function pyNumber(n: number): string {

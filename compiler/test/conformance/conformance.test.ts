@@ -38,10 +38,16 @@ for (const file of fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()
         assert.ok(!ids.has(id), `duplicate case id ${id}`);
         ids.add(id);
         const rules = slice('rules');
+        const error = slice('error');
         const expected = writeCanonical(parseJson(slice('expected') ?? 'null', STORED));
         // Once with constant folding (calls evaluated by the compiler), once with every call at run time.
         for (const fold of [true, false]) {
           const r = await evaluateDtl({ expr: slice('expr'), rules, source: slice('source'), hops: slice('hops'), env: slice('env') ? JSON.parse(slice('env')!) : undefined, nowNs: 1577836800000000000n, fold });
+          if (error !== undefined) {
+            const want = JSON.parse(error) as string;
+            assert.ok(!r.ok && r.error?.includes(want), `${id}${fold ? '' : ' (no folding)'}: expected an error containing ${JSON.stringify(want)}, got ${JSON.stringify(r)}`);
+            continue;
+          }
           if (!r.ok) assert.fail(`${id} did not compile or run: ${r.error ?? r.diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')}`);
           const actual: Value = rules !== undefined ? (r.emitted as Value) : r.value;
           assert.equal(writeCanonical(actual), expected, `${id}${fold ? '' : ' (no folding)'}${doc ? ` ${doc}` : ''}`);

@@ -96,7 +96,7 @@ export class TransformChain {
   private applyDtl(t: CompiledTransform, e: Entity, out: Entity[]): void {
     if (t.triggerOn) {
       const v = step(e, t.triggerOn.key);
-      const hit = (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && matches(t.triggerOn!.pattern, x, false));
+      const hit = (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && matches(t.triggerOn!.pattern, x, undefined));
       if (!hit) {
         out.push(e);
         return;

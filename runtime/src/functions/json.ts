@@ -9,6 +9,7 @@
  */
 import { Decimal } from '../values/decimal.js';
 import { parseJson, parsePythonJson, STORED, type NumberPolicy } from '../values/json.js';
+import { compareCodePoints } from '../values/compare.js';
 import { Bytes, DateTime, DateValue, Float, NI, Typed, URI, UUID, type Dict, type Value } from '../values/types.js';
 import { castValues, mapValues } from './support.js';
 import type { FnContext, FunctionTable, Lambda } from './types.js';
@@ -89,18 +90,6 @@ export function pyJsonString(s: string): string {
     }
   }
   return out + s.slice(run) + '"';
-}
-
-/** Code-point order (Python's str order); JS `<` compares UTF-16 units instead. */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
-  }
-  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
 
 /**

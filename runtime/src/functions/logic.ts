@@ -15,7 +15,6 @@
  */
 import { compareValues, rankOf, truthy, valuesEqual } from '../values/compare.js';
 import { Float, type Value } from '../values/types.js';
-import { compareCodePoints } from './json.js';
 import { castValues, firstValue, toList } from './support.js';
 import type { FnContext, FunctionTable, Lambda } from './types.js';
 
@@ -94,9 +93,6 @@ export function compareFirst(a: Value | undefined, b: Value | undefined): number
   if (x === undefined || y === undefined || x === null || y === null) return undefined;
   if (rankOf(x) !== rankOf(y)) return undefined;
   if ((x instanceof Float && Number.isNaN(x.value)) || (y instanceof Float && Number.isNaN(y.value))) return undefined;
-  // compareValues orders strings by UTF-16 unit; the docs say code point (they differ only
-  // between astral characters and U+E000–U+FFFF).
-  if (typeof x === 'string' && typeof y === 'string') return compareCodePoints(x, y);
   return compareValues(x, y);
 }
 

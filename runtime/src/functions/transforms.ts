@@ -16,15 +16,27 @@ export interface Pattern {
   readonly text: string;
   /** With namespaces: the namespace part (before the last colon), if the pattern has one. */
   readonly ns?: RegExp;
+  /** With namespaces: a `:x` pattern, whose namespace is the pipe's property namespace. */
+  readonly current?: boolean;
   readonly id: RegExp;
   /** The whole name, for pipes without namespaces. */
   readonly whole: RegExp;
 }
 
+/**
+ * With namespaces on, `::x` is exactly `x` (no namespace) and `::ns:x` exactly `ns:x`; `:x`
+ * is `x` in the current property namespace; an unqualified pattern matches in every
+ * namespace (docs: namespaces, NI escape syntax).
+ */
 export function compilePattern(text: string): Pattern {
   const whole = globToRegExp(text);
-  const exact = text.startsWith('::') ? text.slice(2) : undefined;
-  if (exact !== undefined) return { text, id: globToRegExp(exact), ns: /^$/, whole: globToRegExp(exact) };
+  if (text.startsWith('::')) {
+    const exact = text.slice(2);
+    const colon = exact.lastIndexOf(':');
+    const ns = colon < 0 ? /^$/ : globToRegExp(exact.slice(0, colon));
+    return { text, ns, id: globToRegExp(exact.slice(colon + 1)), whole: globToRegExp(exact) };
+  }
+  if (text.startsWith(':')) return { text, current: true, id: globToRegExp(text.slice(1)), whole };
   const colon = text.lastIndexOf(':');
   if (colon < 0) return { text, id: whole, whole };
   return { text, ns: globToRegExp(text.slice(0, colon)), id: globToRegExp(text.slice(colon + 1)), whole };
@@ -43,15 +55,17 @@ function splitName(name: string): [string, string] {
   return i < 0 ? ['', name] : [name.slice(0, i), name.slice(i + 1)];
 }
 
-export function matches(p: Pattern, name: string, namespaced: boolean): boolean {
-  if (!namespaced) return p.whole.test(name);
+/** `currentNs`: the pipe's property namespace when namespaced identifiers are on, else undefined. */
+export function matches(p: Pattern, name: string, currentNs: string | undefined): boolean {
+  if (currentNs === undefined) return p.whole.test(name);
   const [ns, id] = splitName(name);
+  if (p.current) return ns === currentNs && p.id.test(id);
   if (p.ns === undefined) return p.id.test(id);
   return p.ns.test(ns) && p.id.test(id);
 }
 
-function anyMatch(ps: readonly Pattern[], name: string, namespaced: boolean): boolean {
-  for (let i = 0; i < ps.length; i++) if (matches(ps[i]!, name, namespaced)) return true;
+function anyMatch(ps: readonly Pattern[], name: string, currentNs: string | undefined): boolean {
+  for (let i = 0; i < ps.length; i++) if (matches(ps[i]!, name, currentNs)) return true;
   return false;
 }
 
@@ -93,7 +107,7 @@ export function addDefault(cx: FnContext, T: Dict, prop: Value, value: () => Val
 
 export function copy(cx: FnContext, S: Value, T: Dict, include: readonly Pattern[], exclude: readonly Pattern[]): void {
   if (!isDict(S)) return;
-  const ns = cx.namespaced;
+  const ns = cx.namespaced ? cx.propertyNamespace : undefined;
   for (const k in S) {
     if (!anyMatch(include, k, ns) || (exclude.length > 0 && anyMatch(exclude, k, ns))) continue;
     setProp(T, k, S[k]!);
@@ -107,31 +121,39 @@ export function copyAll(S: Value, T: Dict): void {
 }
 
 export function remove(cx: FnContext, T: Dict, patterns: readonly Pattern[]): void {
-  const ns = cx.namespaced;
+  const ns = cx.namespaced ? cx.propertyNamespace : undefined;
   for (const k of Object.keys(T)) if (anyMatch(patterns, k, ns)) delete T[k];
 }
 
 export function rename(cx: FnContext, S: Value, T: Dict, from: Value, to: Value): void {
   if (!isDict(S) || typeof from !== 'string' || typeof to !== 'string') return;
-  if (!cx.namespaced || from.includes(':')) {
-    const src = from.startsWith('::') ? from.slice(2) : from.startsWith(':') ? cx.propertyNamespace + from : from;
-    if (Object.prototype.hasOwnProperty.call(S, src)) setProp(T, writeName(cx, to), S[src]!);
+  if (!cx.namespaced) {
+    if (Object.prototype.hasOwnProperty.call(S, from)) setProp(T, to, S[from]!);
     return;
   }
-  // Unqualified FROM renames in every namespace, keeping each namespace; a qualified TO collects.
+  // A TO with only the identifier part renames the identifier and keeps each namespace;
+  // a qualified TO (`ns:x`, `:x` for the current namespace, `::x` for exactly `x`) is one
+  // property that collects every value found.
+  const single = to.includes(':') || to.startsWith('_') || to.startsWith('$');
+  const target = single ? writeName(cx, to) : undefined;
+  if (from.includes(':')) {
+    const src = from.startsWith('::') ? from.slice(2) : from.startsWith(':') ? cx.propertyNamespace + from : from;
+    if (!Object.prototype.hasOwnProperty.call(S, src)) return;
+    const ns = splitName(src)[0];
+    setProp(T, target ?? (ns ? `${ns}:${to}` : to), S[src]!);
+    return;
+  }
   const found: [string, Value][] = [];
   for (const k in S) {
     const [ns, id] = splitName(k);
     if (id === from) found.push([ns, S[k]!]);
   }
   if (found.length === 0) return;
-  if (to.includes(':') && !to.startsWith(':')) {
-    const target = to.startsWith('::') ? to.slice(2) : to;
+  if (target !== undefined) {
     setProp(T, target, found.length === 1 ? found[0]![1] : found.map((f) => f[1]));
     return;
   }
-  const bare = to.startsWith(':') ? to.slice(1) : to;
-  for (const [ns, v] of found) setProp(T, ns ? `${ns}:${bare}` : bare, v);
+  for (const [ns, v] of found) setProp(T, ns ? `${ns}:${to}` : to, v);
 }
 
 function mergeOne(T: Dict, d: Dict, union: boolean): void {
@@ -204,13 +226,22 @@ export function makeNi(cx: FnContext, S: Value, T: Dict, namespace: Value, from:
   if (qualifiedTo && collected.length > 0) setProp(T, toText!, collected.length === 1 ? collected[0]! : collected);
 }
 
-export function createChild(T: Dict, values: Value): void {
+/**
+ * `idRequired` (the transform's id_required, default true): a value that is not a dict with
+ * a string `_id` fails the transform; with false it is ignored (changelog: create-child).
+ */
+export function createChild(T: Dict, values: Value, idRequired = true): void {
   const add = Array.isArray(values) ? values : [values];
   const cur = T['$children'];
   const list: Value[] = cur === undefined || cur === null ? [] : Array.isArray(cur) ? cur.slice() : [cur];
   const seen = new Set(list.map(valueKey));
   for (const v of add) {
     if (v === null) continue;
+    if (!isDict(v) || typeof v['_id'] !== 'string') {
+      if (!idRequired) continue;
+      const what = isDict(v) ? 'a dict without a string _id' : Array.isArray(v) ? 'a list' : `a ${typeof v === 'object' ? 'typed value' : typeof v}`;
+      throw new Error(`create-child was given ${what}, not an entity (set "id_required": false to ignore such values)`);
+    }
     const key = valueKey(v);
     if (!seen.has(key)) {
       seen.add(key);

@@ -71,6 +71,35 @@ function timeNs(v: Value): bigint {
 }
 
 /** The documented mixed-type order; a total order usable by sort. */
+/**
+ * Strings in code-point order (Python's str order). JS `<` compares UTF-16 units, which
+ * differs only where a surrogate meets a unit in U+E000–U+FFFF, so that case alone takes
+ * the slow path.
+ */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length < b.length ? -1 : 1;
+  const x = a.charCodeAt(i);
+  const y = b.charCodeAt(i);
+  if ((x >= 0xd800 && x <= 0xdfff) || (y >= 0xd800 && y <= 0xdfff)) return compareCodePoints(a, b);
+  return x < y ? -1 : 1;
+}
+
+/** Code-point order by walking code points (see compareStrings for the fast version). */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+
 export function compareValues(a: Value | undefined, b: Value | undefined): number {
   const ra = rankOf(a);
   const rb = rankOf(b);
@@ -83,7 +112,7 @@ export function compareValues(a: Value | undefined, b: Value | undefined): numbe
     case Rank.Number:
       return compareNumbers(a as Value, b as Value);
     case Rank.String:
-      return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+      return compareStrings(a as string, b as string);
     case Rank.Time: {
       const x = timeNs(a as Value);
       const y = timeNs(b as Value);

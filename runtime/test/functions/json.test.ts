@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { JSON_FUNCTIONS, compareCodePoints, pyFloatRepr, pyJson } from '../../src/functions/json.js';
+import { JSON_FUNCTIONS, pyFloatRepr, pyJson } from '../../src/functions/json.js';
+import { compareCodePoints, compareStrings } from '../../src/values/compare.js';
 import { Decimal } from '../../src/values/decimal.js';
 import { Bytes, DateTime, Float, NI, URI, UUID, type Value } from '../../src/values/types.js';
 import { functionCaller, testContext } from '../helpers.js';
@@ -120,6 +121,18 @@ describe('functions/json', () => {
       assert.ok(compareCodePoints('\uffff', '😀') < 0);
       assert.equal(pyJson({ a: [new URI('x:y'), new Bytes(new Uint8Array([1]))] }, 'plain'), '{"a": ["x:y", "AQ=="]}');
     });
+  });
+
+  it('compareStrings (the fast code-point order) agrees with walking code points', () => {
+    const alphabet = ['a', 'b', '\u00e9', '\ud7ff', '\ue000', '\uff71', '\uffff', '\ud840\udc00', '\ud83d\ude00', '\ud800', '\udc00'];
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    const word = (): string => Array.from({ length: rnd(4) }, () => alphabet[rnd(alphabet.length)]!).join('');
+    for (let i = 0; i < 5000; i++) {
+      const a = word();
+      const b = rnd(4) === 0 ? a : word();
+      assert.equal(compareStrings(a, b), compareCodePoints(a, b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+    }
   });
 
   it('the table has all 4 functions', () => {
