@@ -5,49 +5,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ProjectRuntime } from '@dtl/runtime/engine/project';
 import type { Entity } from '@dtl/runtime/values/types';
-import { writeJson } from '@dtl/runtime/values/json';
 import { buildProject } from '../../src/codegen/build.js';
 import { checkProject } from '../../src/check/check-project.js';
-import { importBuild } from '../../src/cli/project-commands.js';
 import { loadProject } from '../../src/project/load.js';
 import { prng, tempDir, withServer, writeProject } from '../helpers.js';
-
-interface Running {
-  rt: ProjectRuntime;
-  dir: string;
-  data: string;
-  /** Latest non-deleted entities as plain JSON (transit encoded), without volatile metadata. */
-  dataset(id: string, opts?: { deleted?: boolean }): Record<string, unknown>[];
-  close(): void;
-}
-
-async function start(files: Record<string, unknown>, dir = writeProject(files), data = path.join(tempDir(), 'data')): Promise<Running> {
-  const project = loadProject(dir);
-  const check = checkProject(project);
-  const errors = check.diagnostics.filter((d) => d.severity === 'error');
-  assert.deepEqual(errors.map((d) => d.message), []);
-  const out = await buildProject(check, { outDir: path.join(dir, 'build-' + Math.random().toString(36).slice(2)), bundle: false, toolVersion: 'test' });
-  assert.ok(out.ok, JSON.stringify(out.diagnostics.map((d) => d.message)));
-  const { manifest, modules } = await importBuild(out);
-  const rt = new ProjectRuntime(manifest, modules, { dataDir: data, projectRoot: dir });
-  return {
-    rt,
-    dir,
-    data,
-    dataset(id, opts = {}) {
-      if (!rt.store.exists(id)) return [];
-      return [...rt.store.dataset(id).read(-1, { latestOnly: true, includeDeleted: opts.deleted ?? false })].map((e) => {
-        const o = JSON.parse(writeJson(e)) as Record<string, unknown>;
-        delete o._ts;
-        delete o._hash;
-        return o;
-      });
-    },
-    close: () => rt.close(),
-  };
-}
+import { start, type Running } from './running.js';
 
 const ids = (list: Record<string, unknown>[]): unknown[] => list.map((e) => e._id);
 

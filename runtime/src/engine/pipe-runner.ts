@@ -15,7 +15,7 @@ import type { DataAccess } from './data-access.js';
 import { HopsExecutor, joinKeys } from './hops.js';
 import type { ManifestPipe, ManifestSystem } from './manifest.js';
 import { openSink, type Sink } from './sinks.js';
-import { openSource, type SourceState } from './sources.js';
+import { openSource, SourceError, type SourceState } from './sources.js';
 import type { WrittenVersions } from './written-cache.js';
 import { idFileName } from '../store/names.js';
 
@@ -149,7 +149,8 @@ export class PipeRunner {
     const flush = async (final: boolean): Promise<void> => {
       written += await sink.write(buffer);
       buffer = [];
-      if (!final && Date.now() - lastCommit < COMMIT_MS) return;
+      // A sink holding its whole run pending (circuit breaker) commits only in end().
+      if (!final && (sink.holdsRun === true || Date.now() - lastCommit < COMMIT_MS)) return;
       await sink.commit();
       lastCommit = Date.now();
       // Source progress may be saved mid-run; tracking offsets only at the end.
@@ -163,6 +164,9 @@ export class PipeRunner {
           for (const out of this.transform(e)) buffer.push(out);
         }
         if (buffer.length >= WRITE_EVERY) await flush(false);
+      }
+      if (processed === 0 && read.full && !(read.skipped?.() ?? false) && this.pipe.source.config.if_source_empty === 'fail') {
+        throw new SourceError(`Pipe '${this.pipe.id}': the source returned no entities and "if_source_empty" is "fail": the pipe failed and no entity was deleted.`);
       }
       let trackedCount = 0;
       if (tracked.size > 0 && this.pipe.source.type === 'dataset') {

@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
+import { TextDecoder } from 'node:util';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Dataset, Store } from '../store/index.js';
 import { parseJson, STORED } from '../values/json.js';
@@ -17,7 +18,8 @@ import { isDict, setProp, type Dict, type Entity, type Value } from '../values/t
 import { parseJsonValues } from './json-stream.js';
 import type { WrittenVersions } from './written-cache.js';
 import type { ManifestSource, ManifestSystem } from './manifest.js';
-import { systemUrl } from './system-url.js';
+import { compareValues } from '../values/compare.js';
+import { requestHeaders, systemUrl } from './system-url.js';
 
 export interface SourceState {
   /** Per dataset: the last `_updated` consumed (continuation). */
@@ -26,8 +28,10 @@ export interface SourceState {
   fileStamp?: string;
   /** For json sources with supports_since over a local JSON-lines file: bytes consumed. */
   fileOffset?: number;
-  /** Fingerprint of the bytes just before `fileOffset` (detects a rewritten file). */
+  /** Fingerprint of sampled blocks of the file before `fileOffset` (detects a rewritten file). */
   fileCheck?: string;
+  /** For http(s) json sources with supports_since: the since marker (the latest `_updated` read). */
+  urlSince?: string;
 }
 
 export interface SourceRead {
@@ -139,10 +143,10 @@ export function resolveLocation(src: ManifestSource, env: SourceEnv): string {
 }
 
 /** The body of an http(s) source URL. */
-async function fetchLocation(location: string, env: SourceEnv): Promise<Buffer> {
+async function fetchLocation(location: string, headers: Record<string, string>, env: SourceEnv): Promise<Buffer> {
   let res: Response;
   try {
-    res = await fetch(location);
+    res = await fetch(location, { headers });
   } catch (e) {
     throw new SourceError(`Pipe '${env.pipeId}': cannot fetch ${location}: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -154,41 +158,89 @@ function localFile(location: string, projectRoot: string): string {
   return location.startsWith('file:') ? new URL(location, 'file://' + projectRoot + '/').pathname : path.resolve(projectRoot, location);
 }
 
-/** How much of a local file before the continuation point is fingerprinted. */
-const TAIL_CHECK = 4096;
+/** Block size and count of the sampled fingerprint of a followed file's consumed part. */
+const CHECK_BLOCK = 4096;
+const CHECK_BLOCKS = 16;
 
-function tailCheck(fd: number, offset: number): string {
-  const len = Math.min(TAIL_CHECK, offset);
-  const buf = Buffer.alloc(len);
-  fs.readSync(fd, buf, 0, len, offset - len);
-  return createHash('sha1').update(buf).digest('hex');
+/**
+ * A fingerprint of `[0, offset)` of a followed file: its first and last blocks and blocks
+ * spread evenly between. Hashing the whole prefix on every run would cost an incremental run
+ * more than the run itself on a large feed; the samples catch a replaced, truncated or
+ * re-sorted file and edits at its start or end, which is what rewriting a feed does.
+ */
+function prefixCheck(fd: number, offset: number): string {
+  const h = createHash('sha1').update(String(offset));
+  const buf = Buffer.alloc(CHECK_BLOCK);
+  const last = Math.max(0, offset - CHECK_BLOCK);
+  for (let i = 0; i < CHECK_BLOCKS; i++) {
+    const at = Math.floor((last * i) / (CHECK_BLOCKS - 1));
+    const len = Math.min(CHECK_BLOCK, offset - at);
+    const n = fs.readSync(fd, buf, 0, len, at);
+    h.update(buf.subarray(0, n));
+  }
+  return h.digest('hex');
+}
+
+/** Whether the data's first byte after a BOM and whitespace opens a JSON array. */
+function opensArray(data: Buffer): boolean {
+  let i = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
+  while (i < data.length && (data[i] === 0x20 || data[i] === 0x09 || data[i] === 0x0a || data[i] === 0x0d)) i++;
+  return data[i] === 0x5b;
+}
+
+/**
+ * Where the complete lines of a followed JSON-lines file end. A last line without newline
+ * counts when it is a whole JSON value (a file need not end with a newline); otherwise a
+ * writer is still appending it and it waits for the next run.
+ */
+function completeLinesEnd(data: Buffer): { end: number; partial: boolean } {
+  const end = data.lastIndexOf(10) + 1;
+  const tail = data.subarray(end);
+  if (tail.toString('latin1').trim() === '') return { end: data.length, partial: false };
+  try {
+    JSON.parse(tail.toString('utf8'));
+    return { end: data.length, partial: false };
+  } catch {
+    return { end, partial: true };
+  }
+}
+
+/** The URL with the json pull protocol's `since` parameter. */
+function withSince(location: string, since: string | undefined): string {
+  if (since === undefined) return location;
+  return `${location}${location.includes('?') ? '&' : '?'}since=${encodeURIComponent(since)}`;
 }
 
 /**
  * json and csv sources. A local file that has not changed since the last complete read is
- * skipped. A json source with `supports_since: true` over a local JSON-lines file continues
- * where it stopped (the since marker is the byte offset, checked against a fingerprint of the
- * bytes before it), so a feed that only grows is read incrementally, like a log.
+ * skipped. With `supports_since: true` a json source continues where it stopped: over http(s)
+ * it sends the json pull protocol's `since` (the latest `_updated` it has read); over a local
+ * JSON-lines file the marker is the byte offset, checked against a fingerprint of the bytes
+ * before it, so a feed that only grows is read incrementally, like a log, and a rewritten one
+ * is read in full.
  */
 function fileOrUrlSource(src: ManifestSource, env: SourceEnv, state: SourceState): SourceRead {
   const location = resolveLocation(src, env);
   const local = !/^https?:/i.test(location);
   const file = local ? localFile(location, env.projectRoot) : '';
+  const follows = src.type === 'json' && src.config.supports_since === true;
   let stamp: string | undefined;
   let complete = false;
   let skipped = false;
+  let partial = false;
   let offset = 0;
   let nextOffset: number | undefined;
   let nextCheck: string | undefined;
   let full = true;
+  let since: Value | undefined;
   if (local && fs.existsSync(file)) {
     const st = fs.statSync(file);
     stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
     if (state.fileStamp === stamp) skipped = true;
-    else if (src.type === 'json' && src.config.supports_since === true && state.fileOffset !== undefined && state.fileOffset <= st.size) {
+    else if (follows && state.fileOffset !== undefined && state.fileOffset <= st.size) {
       const fd = fs.openSync(file, 'r');
       try {
-        if (tailCheck(fd, state.fileOffset) === state.fileCheck) {
+        if (prefixCheck(fd, state.fileOffset) === state.fileCheck) {
           offset = state.fileOffset;
           full = false;
         }
@@ -196,7 +248,13 @@ function fileOrUrlSource(src: ManifestSource, env: SourceEnv, state: SourceState
         fs.closeSync(fd);
       }
     }
-  }
+  } else if (!local && follows && state.urlSince !== undefined) full = false;
+  const trackUpdated = (e: Entity): void => {
+    const u = e['_updated'];
+    if (u === undefined || u === null) return;
+    // Without is_chronological the largest marker seen is the safe continuation point.
+    if (since === undefined || src.config.is_chronological === true || compareValues(u, since) > 0) since = u;
+  };
   return {
     full,
     skipped: () => skipped,
@@ -215,23 +273,33 @@ function fileOrUrlSource(src: ManifestSource, env: SourceEnv, state: SourceState
             if (n === 0) break;
             read += n;
           }
-          // Only complete lines count: a writer may be appending right now.
-          const follows = src.type === 'json' && src.config.supports_since === true && data[0] !== 0x5b;
-          const end = follows ? data.lastIndexOf(10) + 1 || data.length : data.length;
-          data = data.subarray(0, end);
-          nextOffset = offset + end;
-          nextCheck = tailCheck(fd, nextOffset);
+          if (follows && !(offset === 0 && opensArray(data))) {
+            const lines = completeLinesEnd(data);
+            data = data.subarray(0, lines.end);
+            partial = lines.partial;
+            nextOffset = offset + lines.end;
+            nextCheck = prefixCheck(fd, nextOffset);
+          }
         } finally {
           fs.closeSync(fd);
         }
       } else {
-        data = await fetchLocation(location, env);
+        const sys = typeof src.config.system === 'string' ? env.systems.get(src.config.system) : undefined;
+        data = await fetchLocation(withSince(location, follows ? state.urlSince : undefined), requestHeaders(sys, src.config), env);
       }
-      const entities = src.type === 'csv' ? csvEntities(data, src, env) : jsonEntities(data, env, location);
-      yield* chunks(entities);
+      const entities = src.type === 'csv' ? csvEntities(data, src, env, location) : jsonEntities(data, env, location);
+      for (const chunk of chunks(entities)) {
+        if (follows && !local) chunk.forEach(trackUpdated);
+        yield chunk;
+      }
       complete = true;
     })(),
-    progress: () => (complete ? { ...state, fileStamp: stamp, fileOffset: nextOffset, fileCheck: nextCheck } : { ...state }),
+    progress: () => {
+      if (!complete) return { ...state };
+      const urlSince = since === undefined ? state.urlSince : typeof since === 'string' ? since : String(since);
+      // A partial last line is read again next time, so the unchanged file must not be skipped.
+      return { ...state, fileStamp: partial ? undefined : stamp, fileOffset: nextOffset, fileCheck: nextCheck, urlSince };
+    },
   };
 }
 
@@ -248,16 +316,73 @@ function* jsonEntities(data: Buffer, env: SourceEnv, location: string): Generato
   }
 }
 
-function* csvEntities(data: Buffer, src: ManifestSource, env: SourceEnv): Generator<Entity> {
+/** Python's names for true Latin-1 (WHATWG's "iso-8859-1" label means windows-1252 instead). */
+const LATIN1 = new Set(['iso-8859-1', 'iso8859-1', 'iso_8859_1', 'latin-1', 'latin1', 'latin_1', 'l1', '8859', 'cp819']);
+
+/** The text of a CSV file in its configured `encoding`, failing on bad bytes unless `decode_error_strategy` is "replace". */
+function decodeCsv(data: Buffer, src: ManifestSource, env: SourceEnv, location: string): string {
+  const label = typeof src.config.encoding === 'string' ? src.config.encoding.trim().toLowerCase() : 'utf-8';
+  if (LATIN1.has(label)) return data.toString('latin1');
+  const fatal = src.config.decode_error_strategy !== 'replace';
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(label.replace(/_/g, '-'), { fatal });
+  } catch {
+    throw new SourceError(`Pipe '${env.pipeId}': the csv source's encoding "${String(src.config.encoding)}" is not known.`);
+  }
+  try {
+    return decoder.decode(data);
+  } catch {
+    throw new SourceError(`Pipe '${env.pipeId}': ${location} is not valid ${label} text (set "encoding", or "decode_error_strategy": "replace" to replace bad bytes).`);
+  }
+}
+
+/** Delimiters auto_dialect considers, in order of preference on a tie (Python's csv.Sniffer order). */
+const SNIFFED = [',', '\t', ';', '|', ':', ' '];
+
+/**
+ * Guesses the delimiter from the first lines: the candidate that occurs the same, non-zero
+ * number of times (outside quotes) on every sampled line, preferring the most frequent.
+ */
+function sniffDelimiter(text: string): string | undefined {
+  const lines = text.split(/\r?\n/, 21).filter((l) => l.trim() !== '').slice(0, 20);
+  let best: { d: string; n: number } | undefined;
+  for (const d of SNIFFED) {
+    let count = -1;
+    for (const line of lines) {
+      let n = 0;
+      let quoted = false;
+      for (const c of line) {
+        if (c === '"') quoted = !quoted;
+        else if (c === d && !quoted) n++;
+      }
+      if (count === -1) count = n;
+      else if (n !== count) count = 0;
+      if (count === 0) break;
+    }
+    if (count > 0 && (!best || count > best.n)) best = { d, n: count };
+  }
+  return best?.d;
+}
+
+function csvDelimiter(cfg: Readonly<Record<string, unknown>>, text: string): string {
+  if (typeof cfg.delimiter === 'string') return cfg.delimiter;
+  if (cfg.dialect === 'excel_tab') return '\t';
+  if (typeof cfg.dialect === 'string' || cfg.auto_dialect === false) return ',';
+  return sniffDelimiter(text) ?? ',';
+}
+
+function* csvEntities(data: Buffer, src: ManifestSource, env: SourceEnv, location: string): Generator<Entity> {
   const cfg = src.config;
-  const delimiter = typeof cfg.delimiter === 'string' ? cfg.delimiter : cfg.dialect === 'excel_tab' ? '\t' : ',';
+  const text = decodeCsv(data, src, env, location);
+  const delimiter = csvDelimiter(cfg, text);
   const hasHeader = cfg.has_header !== false;
   const fieldNames = Array.isArray(cfg.field_names) ? (cfg.field_names as string[]) : undefined;
   let rows: string[][];
   try {
-    rows = parseCsv(data, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+    rows = parseCsv(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
   } catch (e) {
-    throw new SourceError(`Pipe '${env.pipeId}': the CSV data is malformed: ${e instanceof Error ? e.message : String(e)}`);
+    throw new SourceError(`Pipe '${env.pipeId}': the CSV data in ${location} is malformed: ${e instanceof Error ? e.message : String(e)}`);
   }
   let header: string[] | undefined = fieldNames;
   let first = 0;
@@ -270,16 +395,26 @@ function* csvEntities(data: Buffer, src: ManifestSource, env: SourceEnv): Genera
   const keys = typeof pk === 'string' ? [pk] : Array.isArray(pk) ? (pk as string[]) : [];
   if (keys.length === 0) throw new SourceError(`Pipe '${env.pipeId}': the csv source needs "primary_key".`);
   const preserveEmpty = cfg.preserve_empty_strings === true;
+  // The blacklist filters the whitelist, or every column when there is none.
+  const white = Array.isArray(cfg.whitelist) ? new Set(cfg.whitelist as string[]) : undefined;
+  const black = Array.isArray(cfg.blacklist) ? new Set(cfg.blacklist as string[]) : undefined;
+  const kept = header.map((h) => (white === undefined || white.has(h)) && !black?.has(h));
   for (let r = first; r < rows.length; r++) {
     const row = rows[r]!;
     const e: Dict = {};
+    const idParts: string[] = [];
+    for (const k of keys) {
+      const v = row[header.indexOf(k)];
+      if (v === undefined || (v === '' && !preserveEmpty)) {
+        throw new SourceError(`Pipe '${env.pipeId}': CSV row ${r + 1} of ${location} has no value for the primary key ${keys.join(', ')}.`);
+      }
+      idParts.push(v);
+    }
     header.forEach((h, i) => {
       const v = row[i];
-      if (v === undefined || (v === '' && !preserveEmpty)) return;
+      if (!kept[i] || v === undefined || (v === '' && !preserveEmpty)) return;
       setProp(e, h, v);
     });
-    const idParts = keys.map((k) => e[k]);
-    if (idParts.some((p) => typeof p !== 'string')) throw new SourceError(`Pipe '${env.pipeId}': CSV row ${r + 1} has no value for the primary key ${keys.join(', ')}.`);
     e['_id'] = idParts.join(':');
     yield e;
   }

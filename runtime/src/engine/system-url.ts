@@ -17,3 +17,15 @@ export function systemUrl(sys: UrlSystem, rel: string): string | undefined {
   if (typeof base === 'string') return /^[a-z][a-z0-9+.-]*:/i.test(rel) ? rel : base + rel;
   return undefined;
 }
+
+/** The string entries of a `headers` property (other values cannot be sent). */
+function stringEntries(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+/** Request headers of a component: the system's `headers` as defaults, the component's own on top. */
+export function requestHeaders(sys: UrlSystem | undefined, component: Readonly<Record<string, unknown>>): Record<string, string> {
+  return { ...stringEntries(sys?.config.headers), ...stringEntries(component.headers) };
+}
