@@ -38,6 +38,12 @@ export interface Sink {
   end(trackDeletions: boolean): Promise<number>;
   /** Abandons a failed run. */
   abort(): void;
+  /**
+   * True while the sink keeps the whole run pending (a circuit breaker must be able to undo
+   * all of it): commit() then does nothing, so the runner must not save source progress
+   * mid-run either, or a crash would skip entities that were never committed.
+   */
+  readonly holdsRun?: boolean;
 }
 
 export class SinkError extends Error {}
@@ -45,7 +51,7 @@ export class SinkError extends Error {}
 export function openSink(sink: ManifestSink, env: SinkEnv): Sink {
   switch (sink.type) {
     case 'dataset':
-      return new DatasetSink(env.store.dataset(sink.dataset!), sink.config.deletion_tracking !== false, env.written);
+      return new DatasetSink(env.store.dataset(sink.dataset!), sink.config.deletion_tracking !== false, env.written, datasetGuards(sink.config), env.pipeId);
     case 'null':
     case 'http_endpoint':
       return new NullSink();
@@ -71,21 +77,115 @@ class NullSink implements Sink {
   abort(): void {}
 }
 
+/**
+ * The dataset sink's safety options (docs: dataset sink). `multipleVersions`:
+ * prevent_multiple_versions false, true or "ignore". The breaker limits come from
+ * circuit_breaker_threshold_count and circuit_breaker_threshold_factor.
+ */
+export interface DatasetGuards {
+  readonly multipleVersions: 'allow' | 'fail' | 'ignore';
+  readonly breakerCount?: number;
+  readonly breakerFactor?: number;
+}
+
+const NO_GUARDS: DatasetGuards = { multipleVersions: 'allow' };
+
+function datasetGuards(config: Record<string, unknown>): DatasetGuards {
+  const pmv = config.prevent_multiple_versions;
+  const count = config.circuit_breaker_threshold_count;
+  const factor = config.circuit_breaker_threshold_factor;
+  return {
+    multipleVersions: pmv === true ? 'fail' : pmv === 'ignore' ? 'ignore' : 'allow',
+    breakerCount: typeof count === 'number' && count >= 0 ? count : undefined,
+    breakerFactor: typeof factor === 'number' && factor >= 0 ? factor : undefined,
+  };
+}
+
+/** A circuit breaker armed for one run: how many versions it allows, how many were written. */
+interface Breaker {
+  readonly limit: number;
+  readonly limitText: string;
+  written: number;
+}
+
 export class DatasetSink implements Sink {
   private full = false;
   private seen: Set<string> | undefined;
+  private breaker: Breaker | undefined;
 
-  constructor(readonly dataset: Dataset, private readonly deletionTracking: boolean, private readonly written?: WrittenVersions) {}
+  constructor(
+    readonly dataset: Dataset,
+    private readonly deletionTracking: boolean,
+    private readonly written?: WrittenVersions,
+    private readonly guards: DatasetGuards = NO_GUARDS,
+    private readonly pipeId: string = dataset.id,
+  ) {}
+
+  get holdsRun(): boolean {
+    return this.breaker !== undefined;
+  }
 
   private put(entities: Entity[]): number {
+    const batch = this.guards.multipleVersions === 'ignore' ? this.newEntitiesOnly(entities) : entities;
     const keep = this.written !== undefined && this.written.wants(this.dataset.id);
-    const r = this.dataset.write(entities, { returnVersions: keep });
+    // Refusing second versions needs each version's `_previous`, so versions are built then too.
+    const refuse = this.guards.multipleVersions === 'fail';
+    const r = this.dataset.write(batch, { returnVersions: keep || refuse });
+    // A throw below leaves the batch pending; the caller's abort() rolls it back.
+    if (refuse) this.refuseSecondVersions(r.versions);
+    if (this.breaker) this.countForBreaker(r.written);
     if (keep) this.written!.record(this.dataset, r.versions);
     return r.written;
   }
 
+  /** prevent_multiple_versions "ignore": entities whose id already has a version are dropped. */
+  private newEntitiesOnly(entities: Entity[]): Entity[] {
+    const ids = new Set<string>();
+    return entities.filter((e) => {
+      const id = e['_id'] as string;
+      // An id met earlier in this batch is not in the dataset yet, but will be.
+      if (ids.has(id) || this.dataset.latest(id) !== undefined) return false;
+      ids.add(id);
+      return true;
+    });
+  }
+
+  /** prevent_multiple_versions true: a version with a `_previous` is a second version. */
+  private refuseSecondVersions(versions: readonly Entity[]): void {
+    const second = versions.find((v) => typeof v['_previous'] === 'number');
+    if (second === undefined) return;
+    throw new SinkError(
+      `Pipe '${this.pipeId}': prevent_multiple_versions is set, but entity ${JSON.stringify(second['_id'])} already exists in dataset '${this.dataset.id}' and this write would add a second version; nothing of the batch was written.`,
+    );
+  }
+
+  private countForBreaker(written: number): void {
+    const b = this.breaker!;
+    b.written += written;
+    if (b.written <= b.limit) return;
+    throw new SinkError(
+      `Pipe '${this.pipeId}': the circuit breaker on dataset '${this.dataset.id}' tripped: the run had written ${b.written} new, changed or deleted entities, more than the limit of ${b.limitText}; nothing of the run was committed.`,
+    );
+  }
+
+  /**
+   * Arms the circuit breaker for a run. The docs: it is only active once the dataset is
+   * populated (the pipe ran to completion before), so the initial sync never trips it; with
+   * both thresholds the larger limit wins; the factor applies to the number of ids in the
+   * dataset, deleted ones included.
+   */
+  private armBreaker(): Breaker | undefined {
+    const { breakerCount: count, breakerFactor: factor } = this.guards;
+    if ((count === undefined && factor === undefined) || !this.dataset.populated) return undefined;
+    const ids = factor === undefined ? 0 : this.dataset.countIds();
+    const fromFactor = factor === undefined ? -1 : factor * ids;
+    if (count !== undefined && count >= fromFactor) return { limit: count, limitText: `${count} (circuit_breaker_threshold_count)`, written: 0 };
+    return { limit: fromFactor, limitText: `${fromFactor} (circuit_breaker_threshold_factor ${factor} of ${ids} entities)`, written: 0 };
+  }
+
   async begin(full: boolean): Promise<void> {
     this.full = full;
+    this.breaker = this.armBreaker();
     // Deletion tracking only has something to do when the dataset already holds entities.
     this.seen = full && this.deletionTracking && this.dataset.countLive() > 0 ? new Set() : undefined;
   }
@@ -96,6 +196,8 @@ export class DatasetSink implements Sink {
   }
 
   async commit(): Promise<void> {
+    // With a circuit breaker the run stays pending until end(): a trip must undo all of it.
+    if (this.breaker) return;
     this.dataset.commit();
   }
 
@@ -105,6 +207,7 @@ export class DatasetSink implements Sink {
     this.dataset.populated = true;
     this.dataset.commit();
     this.seen = undefined;
+    this.breaker = undefined;
     return changes;
   }
 
@@ -126,6 +229,7 @@ export class DatasetSink implements Sink {
     this.dataset.rollback();
     this.written?.rollback(this.dataset);
     this.seen = undefined;
+    this.breaker = undefined;
   }
 }
 
@@ -260,8 +364,11 @@ export class CsvFileSink implements Sink {
   private rows: Entity[] = [];
   readonly file: string;
 
+  private readonly pipeId: string;
+
   constructor(private readonly sink: ManifestSink, env: SinkEnv) {
     this.file = path.join(env.dataDir, 'publishers', `${idFileName(env.pipeId)}.csv`);
+    this.pipeId = env.pipeId;
   }
 
   async begin(): Promise<void> {
@@ -277,7 +384,7 @@ export class CsvFileSink implements Sink {
 
   async end(trackDeletions: boolean): Promise<number> {
     if (!trackDeletions) return 0;
-    const text = renderCsv(this.rows, this.sink.config);
+    const text = renderCsv(this.rows, this.sink.config, this.pipeId);
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const prev = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : undefined;
     if (prev === text) return 0;
@@ -291,25 +398,152 @@ export class CsvFileSink implements Sink {
   }
 }
 
-/** CSV text for the csv_endpoint sink (columns, delimiter, quoting, header, line terminator). */
-export function renderCsv(rows: readonly Entity[], config: Record<string, unknown>): string {
+/**
+ * The csv_endpoint options that shape the text. The docs describe them as the parameters of
+ * Python's csv writer, whose semantics cellText() and csvRow() follow.
+ */
+interface CsvDialect {
+  readonly delimiter: string;
+  /** Undefined: none (only allowed with quoting "none", as in Python). */
+  readonly quotechar: string | undefined;
+  /** Undefined: none, so a character that needs escaping is an error. */
+  readonly escapechar: string | undefined;
+  readonly doublequote: boolean;
+  readonly quoting: 'all' | 'minimal' | 'non-numeric' | 'none';
+  readonly lineterminator: string;
+}
+
+/** A field the dialect cannot write (Python: "need to escape, but no escapechar set"). */
+class CsvEscapeError extends Error {
+  constructor(readonly char: string) {
+    super('needs escaping');
+  }
+}
+
+/** A one-character option; `null` means none (escapechar: its default, as the docs say). */
+function oneChar(config: Record<string, unknown>, key: string, fallback: string | undefined, where: string): string | undefined {
+  const v = config[key];
+  if (v === undefined || (v === null && key === 'escapechar')) return fallback;
+  if (v === null && key === 'quotechar') return undefined;
+  // Python's csv module takes exactly one character for these.
+  if (typeof v !== 'string' || [...v].length !== 1) throw new SinkError(`${where}: the csv_endpoint sink's "${key}" must be a single character, not ${JSON.stringify(v)}.`);
+  return v;
+}
+
+function csvDialect(config: Record<string, unknown>, where: string): CsvDialect {
+  const quoting = config.quoting === 'all' || config.quoting === 'non-numeric' || config.quoting === 'none' ? config.quoting : 'minimal';
+  const doublequote = config.doublequote !== false;
+  // The docs: without doublequote and an escapechar, a backslash escapes the quote character.
+  const escapechar = oneChar(config, 'escapechar', doublequote ? undefined : '\\', where);
+  const quotechar = oneChar(config, 'quotechar', '"', where);
+  if (quotechar === undefined && quoting !== 'none') throw new SinkError(`${where}: the csv_endpoint sink needs a "quotechar" unless "quoting" is "none".`);
+  return {
+    delimiter: oneChar(config, 'delimiter', ',', where)!,
+    quotechar,
+    escapechar,
+    doublequote,
+    quoting,
+    lineterminator: typeof config.lineterminator === 'string' ? config.lineterminator : '\r\n',
+  };
+}
+
+/** Python's str() of a value, as far as the CSV text goes; structured values become JSON. */
+function cellText(v: Value | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (v instanceof Typed) return v.toString();
+  return isDict(v) || Array.isArray(v) ? writeJson(v) : String(v);
+}
+
+/** Whether Python would quote the value up front: all, or non-numeric for a non-number (bool is a number there). */
+function quotedUpFront(v: Value | undefined, d: CsvDialect): boolean {
+  if (d.quoting === 'all') return true;
+  if (d.quoting !== 'non-numeric') return false;
+  return !(typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || v instanceof Decimal);
+}
+
+/**
+ * One field the way Python's csv writer joins it: a delimiter, quote, escape or line-break
+ * character is escaped with escapechar under quoting "none" and otherwise makes the field
+ * quoted, except that a quote is doubled (doublequote) or escaped, and an escapechar is
+ * always escaped.
+ */
+function csvField(text: string, quoted: boolean, d: CsvDialect): string {
+  let out = '';
+  for (const c of text) {
+    const special = c === d.delimiter || c === d.escapechar || c === d.quotechar || c === '\n' || c === '\r' || d.lineterminator.includes(c);
+    if (special) {
+      let escape = d.quoting === 'none';
+      if (!escape) {
+        if (c === d.quotechar) {
+          if (d.doublequote) out += c;
+          else escape = true;
+        } else if (c === d.escapechar) escape = true;
+        if (!escape) quoted = true;
+      }
+      if (escape) {
+        if (d.escapechar === undefined) throw new CsvEscapeError(c);
+        out += d.escapechar;
+      }
+    }
+    out += c;
+  }
+  return quoted ? d.quotechar! + out + d.quotechar! : out;
+}
+
+/** One record, without its line terminator; `values` in column order. */
+function csvRow(values: readonly (Value | undefined)[], d: CsvDialect): string {
+  const line = values.map((v) => csvField(cellText(v), quotedUpFront(v, d), d)).join(d.delimiter);
+  if (line !== '' || values.length === 0) return line;
+  // Python: a record of one empty field is written quoted, or it would read back as no field.
+  if (d.quoting === 'none') throw new CsvEscapeError('');
+  return d.quotechar! + d.quotechar!;
+}
+
+function escapeFailure(where: string, e: CsvEscapeError, row: Entity | undefined, column: string | undefined): SinkError {
+  const what = row === undefined ? `the header (column ${JSON.stringify(column)})` : `entity ${JSON.stringify(row['_id'])} (column ${JSON.stringify(column)})`;
+  const why =
+    e.char === ''
+      ? 'is a single empty field, which quoting "none" cannot write'
+      : `contains ${JSON.stringify(e.char)}, which must be escaped, but no "escapechar" is set`;
+  return new SinkError(`${where}: the csv_endpoint sink cannot write ${what}: the value ${why}.`);
+}
+
+/** The column whose value a dialect cannot write (for the error message). */
+function failingColumn(values: readonly (Value | undefined)[], columns: readonly string[], d: CsvDialect): string | undefined {
+  for (let i = 0; i < values.length; i++) {
+    try {
+      csvField(cellText(values[i]), quotedUpFront(values[i], d), d);
+    } catch {
+      return columns[i];
+    }
+  }
+  return columns[0];
+}
+
+/**
+ * CSV text for the csv_endpoint sink (columns, delimiter, quoting, quotechar, doublequote,
+ * escapechar, header, line terminator, byte order mark). `pipeId` names the pipe in errors.
+ */
+export function renderCsv(rows: readonly Entity[], config: Record<string, unknown>, pipeId?: string): string {
+  const where = pipeId === undefined ? 'csv_endpoint' : `Pipe '${pipeId}'`;
+  const d = csvDialect(config, where);
   const columns = Array.isArray(config.columns) ? (config.columns as string[]) : [];
-  const delim = typeof config.delimiter === 'string' ? config.delimiter : ',';
-  const quote = typeof config.quotechar === 'string' ? config.quotechar : '"';
-  const eol = typeof config.lineterminator === 'string' ? config.lineterminator : '\r\n';
-  const quoting = typeof config.quoting === 'string' ? config.quoting : 'minimal';
   const skipDeleted = config['skip-deleted-entities'] !== false;
-  const cell = (v: Value | undefined): string => {
-    const numeric = typeof v === 'number' || typeof v === 'bigint' || v instanceof Decimal;
-    const text = v === null || v === undefined ? '' : typeof v === 'string' ? v : v instanceof Typed ? v.toString() : isDict(v) || Array.isArray(v) ? writeJson(v) : String(v);
-    const needs = quoting === 'all' || (quoting === 'non-numeric' && !numeric) || (quoting === 'minimal' && (text.includes(delim) || text.includes(quote) || /[\r\n]/.test(text)));
-    return needs ? quote + text.split(quote).join(quote + quote) + quote : text;
+  const line = (values: readonly (Value | undefined)[], row: Entity | undefined): string => {
+    try {
+      return csvRow(values, d) + d.lineterminator;
+    } catch (e) {
+      if (e instanceof CsvEscapeError) throw escapeFailure(where, e, row, failingColumn(values, columns, d));
+      throw e;
+    }
   };
   const lines: string[] = [];
-  if (config.include_header !== false) lines.push(columns.map((c) => cell(c)).join(delim));
+  if (config.byte_order_mark === true) lines.push('\ufeff');
+  if (config.include_header !== false) lines.push(line(columns, undefined));
   for (const r of rows) {
     if (skipDeleted && r['_deleted'] === true) continue;
-    lines.push(columns.map((c) => cell(r[c])).join(delim));
+    lines.push(line(columns.map((c) => r[c]), r));
   }
-  return lines.map((l) => l + eol).join('');
+  return lines.join('');
 }

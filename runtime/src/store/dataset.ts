@@ -484,6 +484,17 @@ export class Dataset {
   }
 
   /**
+   * Number of ids, deleted ones included (pending writes included). Not kept as a counter:
+   * only a dataset sink's circuit breaker factor asks, once per run, so it walks the id map.
+   */
+  countIds(): number {
+    this.check();
+    let n = 0;
+    for (const entry of this.ids.entries()) if (entry) n++;
+    return n;
+  }
+
+  /**
    * A secondary index over the latest non-deleted versions. `name` identifies the key
    * function: an index persisted under that name is reused, and caught up lazily.
    */

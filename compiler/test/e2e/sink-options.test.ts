@@ -1,0 +1,182 @@
+/**
+ * Sink options through the CLI (`dtl check`, `dtl run --once`, `dtl dataset`): the
+ * csv_endpoint sink's Python csv dialect (doublequote, escapechar, quoting "none",
+ * byte_order_mark) and the dataset sink's guards (prevent_multiple_versions, circuit breakers).
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { dtl, tempDir, writeProject } from '../helpers.js';
+
+interface Project {
+  readonly dir: string;
+  readonly data: string;
+}
+
+function project(config: unknown[], files: Record<string, unknown> = {}): Project {
+  return { dir: writeProject({ 'sesam.conf.json': config, ...files }), data: path.join(tempDir(), 'data') };
+}
+
+function run(p: Project): { code: number; stderr: string } {
+  const r = dtl(['run', p.dir, '--once', '--data', p.data, '--quiet']);
+  return { code: r.code, stderr: r.stderr };
+}
+
+function runOk(p: Project): void {
+  const r = run(p);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+/** A dataset's versions (latest only unless `history`) as `_id` plus content, without metadata. */
+function contents(p: Project, id: string, history = false): Record<string, unknown>[] {
+  const r = dtl(['dataset', id, '--data', p.data, ...(history ? ['--history'] : []), '--deleted']);
+  assert.equal(r.code, 0, r.stderr);
+  return (JSON.parse(r.stdout) as Record<string, unknown>[]).map((e) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(e)) if (k === '_id' || k === '_deleted' || !k.startsWith('_')) out[k] = v;
+    return out;
+  });
+}
+
+/** A file the json source of `feedPipe` reads. */
+function feed(p: Project, file: string, entities: unknown[]): void {
+  fs.writeFileSync(path.join(p.dir, 'files', file), JSON.stringify(entities));
+}
+
+const FILES = { _id: 'files', type: 'system:url', base_url: 'files/' };
+
+const feedPipe = (id: string, file: string, sink: Record<string, unknown>): Record<string, unknown> => ({
+  _id: id,
+  type: 'pipe',
+  source: { type: 'json', system: 'files', url: file },
+  sink: { type: 'dataset', ...sink },
+});
+
+describe('sink options through the CLI', function () {
+  this.timeout(120_000);
+
+  describe('csv_endpoint follows Python csv writer semantics', () => {
+    const source = { _id: 'src', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'a', name: 'Smith, "J"' }] } };
+    const csvPipe = (id: string, sink: Record<string, unknown>): Record<string, unknown> => ({
+      _id: id,
+      type: 'pipe',
+      source: { type: 'dataset', dataset: 'src' },
+      sink: { type: 'csv_endpoint', columns: ['_id', 'name'], ...sink },
+    });
+    const published = (p: Project, id: string): Buffer => fs.readFileSync(path.join(p.data, 'publishers', `${id}.csv`));
+
+    it('doublequote false escapes the quote character with escapechar (a backslash when none is set)', () => {
+      const p = project([source, csvPipe('esc', { doublequote: false, escapechar: '\\' }), csvPipe('dflt', { doublequote: false }), csvPipe('pipe-esc', { doublequote: false, escapechar: '|' })]);
+      assert.equal(dtl(['check', p.dir, '--format', 'json']).stdout.trim(), '[]');
+      runOk(p);
+      assert.equal(published(p, 'esc').toString(), '_id,name\r\na,"Smith, \\"J\\""\r\n');
+      assert.equal(published(p, 'dflt').toString(), '_id,name\r\na,"Smith, \\"J\\""\r\n');
+      assert.equal(published(p, 'pipe-esc').toString(), '_id,name\r\na,"Smith, |"J|""\r\n');
+    });
+
+    it('quoting "none" escapes the delimiter and the quote character with escapechar', () => {
+      const p = project([source, csvPipe('none', { quoting: 'none', escapechar: '\\' })]);
+      runOk(p);
+      assert.equal(published(p, 'none').toString(), '_id,name\r\na,Smith\\, \\"J\\"\r\n');
+    });
+
+    it('quoting "none" without escapechar fails the pipe, naming it and the entity', () => {
+      const p = project([source, csvPipe('none', { quoting: 'none' })]);
+      const r = run(p);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /Pipe 'none'.*entity "a" \(column "name"\).*","/);
+      assert.match(r.stderr, /no "escapechar" is set/);
+      assert.equal(fs.existsSync(path.join(p.data, 'publishers', 'none.csv')), false);
+    });
+
+    it('byte_order_mark starts the file with a UTF-8 BOM; without it there is none', () => {
+      const p = project([source, csvPipe('bom', { columns: ['_id'], byte_order_mark: true }), csvPipe('plain', { columns: ['_id'] })]);
+      runOk(p);
+      assert.deepEqual([...published(p, 'bom')], [0xef, 0xbb, 0xbf, ...Buffer.from('_id\r\na\r\n')]);
+      assert.equal(published(p, 'plain').toString(), '_id\r\na\r\n');
+    });
+  });
+
+  describe('dataset sink: prevent_multiple_versions', () => {
+    it('true: a second version of an existing entity fails the pipe and nothing of the batch is written', () => {
+      const p = project([FILES, feedPipe('pmv', 'pmv.json', { prevent_multiple_versions: true })], { 'files/pmv.json': [{ _id: 'a', v: 1 }] });
+      assert.equal(dtl(['check', p.dir, '--format', 'json']).stdout.trim(), '[]');
+      runOk(p);
+      // Reading an unchanged entity again writes nothing, so it is no second version.
+      feed(p, 'pmv.json', [{ _id: 'a', v: 1 }, { _id: 'b', v: 1 }]);
+      runOk(p);
+      feed(p, 'pmv.json', [{ _id: 'c', v: 1 }, { _id: 'a', v: 2 }, { _id: 'b', v: 1 }]);
+      const r = run(p);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /Pipe 'pmv'.*prevent_multiple_versions.*entity "a"/);
+      assert.deepEqual(contents(p, 'pmv', true), [
+        { _id: 'a', _deleted: false, v: 1 },
+        { _id: 'b', _deleted: false, v: 1 },
+      ]);
+    });
+
+    it('"ignore": updates to existing entities are dropped, new entities are written', () => {
+      const p = project([FILES, feedPipe('pmv', 'pmv.json', { prevent_multiple_versions: 'ignore' })], { 'files/pmv.json': [{ _id: 'a', v: 1 }] });
+      runOk(p);
+      feed(p, 'pmv.json', [{ _id: 'a', v: 2 }, { _id: 'b', v: 1 }, { _id: 'b', v: 2 }]);
+      runOk(p);
+      assert.deepEqual(contents(p, 'pmv', true), [
+        { _id: 'a', _deleted: false, v: 1 },
+        { _id: 'b', _deleted: false, v: 1 },
+      ]);
+    });
+  });
+
+  describe('dataset sink: circuit breaker', () => {
+    const ids = (n: number, from = 0): { _id: string }[] => Array.from({ length: n }, (_, i) => ({ _id: `e${from + i}` }));
+
+    it('circuit_breaker_threshold_count: not on the initial sync; later, more new entities than the count trip it and nothing of the run is committed', () => {
+      const p = project([FILES, feedPipe('cb', 'cb.json', { circuit_breaker_threshold_count: 2 })], { 'files/cb.json': ids(5) });
+      assert.equal(dtl(['check', p.dir, '--format', 'json']).stdout.trim(), '[]');
+      // The dataset is not populated before the first run completes: five entities pass.
+      runOk(p);
+      assert.equal(contents(p, 'cb').length, 5);
+      // Exactly the count passes.
+      feed(p, 'cb.json', ids(7));
+      runOk(p);
+      assert.equal(contents(p, 'cb').length, 7);
+      feed(p, 'cb.json', ids(10));
+      const r = run(p);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /Pipe 'cb'.*circuit breaker.*tripped.*more than the limit of 2 /);
+      assert.deepEqual(contents(p, 'cb', true).map((e) => e._id), ids(7).map((e) => e._id));
+    });
+
+    it('circuit_breaker_threshold_factor: deletions count, so a sporadically empty source cannot wipe the dataset', () => {
+      const p = project([FILES, feedPipe('cb', 'cb.json', { circuit_breaker_threshold_factor: 0.5 })], { 'files/cb.json': ids(6) });
+      runOk(p);
+      // Six ids (a deleted one still counts), factor 0.5: at most three changes per run.
+      feed(p, 'cb.json', ids(5));
+      runOk(p);
+      feed(p, 'cb.json', ids(1));
+      const r = run(p);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /Pipe 'cb'.*circuit breaker.*limit of 3 \(circuit_breaker_threshold_factor 0\.5 of 6 entities\)/);
+      assert.deepEqual(
+        contents(p, 'cb').map((e) => [e._id, e._deleted]),
+        [['e0', false], ['e1', false], ['e2', false], ['e3', false], ['e4', false], ['e5', true]],
+      );
+      // Three deletions are within the limit.
+      feed(p, 'cb.json', ids(2));
+      runOk(p);
+      assert.deepEqual(contents(p, 'cb').filter((e) => e._deleted === false).map((e) => e._id), ['e0', 'e1']);
+    });
+
+    it('with both thresholds the larger limit applies', () => {
+      const p = project([FILES, feedPipe('cb', 'cb.json', { circuit_breaker_threshold_factor: 0.1, circuit_breaker_threshold_count: 3 })], { 'files/cb.json': ids(10) });
+      runOk(p);
+      feed(p, 'cb.json', ids(13));
+      runOk(p);
+      feed(p, 'cb.json', ids(17));
+      const r = run(p);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /limit of 3 \(circuit_breaker_threshold_count\)/);
+      assert.equal(contents(p, 'cb').length, 13);
+    });
+  });
+});
