@@ -89,6 +89,10 @@ describe('HTTP API', function () {
     const seq = 'seq-1';
     const q = (extra: string): string => `/receivers/people/entities?is_full=true&sequence_id=${seq}&${extra}`;
     assert.equal((await post(q('is_first=true&request_id=1'), '[{"_id": "a", "age": 31}]')).status, 200);
+    // is_full may not change within a sequence: accepting it would delete what it wrote at is_last.
+    const switched = await post(`/receivers/people/entities?is_full=false&sequence_id=${seq}&request_id=9&previous_request_id=1`, '[{"_id": "b", "age": 99}]');
+    assert.equal(switched.status, 409);
+    assert.match(((await json(switched)) as { error: string }).error, /is_full must not change/);
     const conflict = await post(q('request_id=3&previous_request_id=7'), '[]');
     assert.equal(conflict.status, 409);
     assert.match(((await json(conflict)) as { error: string }).error, /previous_request_id/);
@@ -109,6 +113,17 @@ describe('HTTP API', function () {
     const feed = (await json(await fetch(base + '/publishers/people-feed/entities?tag=x1'))) as Record<string, unknown>[];
     // Deleted entities flow through DTL like any other (the rules copy _deleted along).
     assert.deepEqual(feed.map((e) => [e.who, e._deleted]), [['a-x1', false], ['b-x1', true]]);
+    // The json pull protocol's since and limit, and a file name after the path for downloads.
+    const adults = (await json(await fetch(base + '/datasets/adults/entities'))) as Record<string, unknown>[];
+    const after = (await json(await fetch(base + `/publishers/people-feed/entities?since=${String(adults[0]!._updated)}`))) as Record<string, unknown>[];
+    assert.deepEqual(after.map((e) => e._id), ['b']);
+    const one = (await json(await fetch(base + '/publishers/people-feed/entities?limit=1'))) as Record<string, unknown>[];
+    assert.deepEqual(one.map((e) => e._id), ['a']);
+    const named = await fetch(base + '/publishers/people-feed/entities/export.json');
+    assert.equal(named.status, 200);
+    assert.equal(((await json(named)) as unknown[]).length, 2);
+    assert.equal((await fetch(base + '/publishers/people-csv/csv/export.csv')).status, 200);
+    assert.equal((await fetch(base + '/datasets/adults/entities/export.json')).status, 404, 'only publishers take a file name');
     const csv = await fetch(base + '/publishers/people-csv/csv');
     assert.equal(csv.status, 200);
     assert.match(String(csv.headers.get('content-type')), /text\/csv/);

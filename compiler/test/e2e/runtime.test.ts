@@ -388,6 +388,49 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     full.close();
   });
 
+  it('a schedule further away than a timer can wait (a yearly cron, a month-long interval) waits instead of firing at once', async () => {
+    const r = await start({
+      'sesam.conf.json': [
+        { _id: 'yearly', type: 'pipe', source: { type: 'embedded', entities: [{ _id: '1' }] }, pump: { cron_expression: '0 0 1 1 ?' } },
+        { _id: 'monthly', type: 'pipe', source: { type: 'embedded', entities: [{ _id: '1' }] }, pump: { schedule_interval: 3_000_000 } },
+      ],
+    });
+    r.rt.startScheduler();
+    await new Promise((ok) => setTimeout(ok, 600));
+    await r.rt.stop();
+    for (const id of ['yearly', 'monthly']) assert.equal(fs.existsSync(path.join(r.data, 'pipes', `${id}.json`)), false, `${id} did not run`);
+    r.close();
+  });
+
+  it('stopping during a long run ends it after the batch in flight, commits that much, and the next run completes the work', async () => {
+    const lines = Array.from({ length: 60_000 }, (_, i) => `{"_id": "e${i}", "n": ${i}}`).join('\n') + '\n';
+    const r = await start({
+      'feed.jsonl': lines,
+      'sesam.conf.json': [
+        { _id: 'files', type: 'system:url', base_url: './' },
+        { _id: 'feed', type: 'pipe', source: { type: 'json', system: 'files', url: 'feed.jsonl' } },
+        dtlPipe('copy', 'feed', { default: [['copy', '*'], ['add', 'twice', ['multiply', 2, '_S.n']]] }),
+      ],
+    });
+    await r.rt.runPipe('feed');
+    const running = r.rt.runPipe('copy');
+    // The run yields to the event loop, so this timer fires while it is in progress.
+    await new Promise((ok) => setTimeout(ok, 20));
+    const stopping = r.rt.stop();
+    const res = await running;
+    await stopping;
+    assert.equal(res.stopped, true);
+    assert.ok(res.processed > 0 && res.processed < 60_000, `processed ${res.processed}`);
+    assert.equal(r.dataset('copy').length, res.processed, 'what was processed is committed');
+    r.close();
+    const again = await start({}, r.dir, r.data);
+    await again.rt.runOnce();
+    const out = again.dataset('copy');
+    assert.equal(out.length, 60_000);
+    assert.equal(out[59_999]!.twice, 2 * 59_999);
+    again.close();
+  });
+
   it('the scheduler runs pipes on their interval and stops cleanly', async () => {
     const r = await start({
       'sesam.conf.json': [{ _id: 'tick', type: 'pipe', source: { type: 'embedded', entities: [{ _id: '1' }] }, pump: { schedule_interval: 0.2 } }],

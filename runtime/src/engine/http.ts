@@ -106,8 +106,9 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
   const parts = url.pathname.replace(/\/+$/, '').split('/').slice(1);
   if (parts[0] !== 'api') throw new HttpError(404, `No such endpoint: ${url.pathname}`);
   const method = req.method ?? 'GET';
-  const [, area, rawId, action, extra] = parts;
-  if (extra !== undefined) throw new HttpError(404, `No such endpoint: ${url.pathname}`);
+  const [, area, rawId, action, extra, ...rest] = parts;
+  // Publishers also answer under a file name (`…/entities/export.json`, `…/csv/export.csv`), for downloads.
+  if (rest.length > 0 || (extra !== undefined && area !== 'publishers')) throw new HttpError(404, `No such endpoint: ${url.pathname}`);
   const only = (...methods: string[]): void => {
     if (!methods.includes(method)) {
       res.setHeader('allow', methods.join(', '));
@@ -230,9 +231,23 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     const params: Record<string, Value> = {};
     for (const [k, v] of url.searchParams) params[k] = v;
     runner.chain.instance.setRequestParams(params);
+    // The json pull protocol: entities after `since` (the source dataset's _updated), at most `limit`.
+    const since = intParam(url, 'since', -1);
+    const limit = intParam(url, 'limit', Number.MAX_SAFE_INTEGER);
+    if (limit < 0) throw new HttpError(400, "Query parameter 'limit' must be ≥ 0");
+    const dataset = runner.pipe.source.dataset;
     const out: Entity[] = [];
-    const read = openSource(runner.pipe.source, { store: rt.store, projectRoot: rt.options.projectRoot, systems: rt.systems, pipeId: id }, { since: {} });
-    if (read) for await (const chunk of read.entities) for (const e of chunk) for (const t of runner.transform(e)) if (t[FILTERED_KEY] !== true) out.push(t);
+    const read = openSource(runner.pipe.source, { store: rt.store, projectRoot: rt.options.projectRoot, systems: rt.systems, pipeId: id }, { since: since >= 0 && dataset ? { [dataset]: since } : {} });
+    if (read) {
+      outer: for await (const chunk of read.entities) {
+        for (const e of chunk) {
+          for (const t of runner.transform(e)) {
+            if (out.length >= limit) break outer;
+            if (t[FILTERED_KEY] !== true) out.push(t);
+          }
+        }
+      }
+    }
     if (action === 'csv' && kind === 'csv_endpoint') {
       const text = renderCsv(out, runner.pipe.sink.config);
       res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });

@@ -37,6 +37,8 @@ export interface RunResult {
   readonly tracked: number;
   readonly ms: number;
   readonly skipped?: string;
+  /** The run ended early because the process is stopping (what it did is committed). */
+  readonly stopped?: boolean;
 }
 
 export interface RunnerEnv {
@@ -49,6 +51,8 @@ export interface RunnerEnv {
   readonly namespaceMap: Readonly<Record<string, string>>;
   readonly secrets: Readonly<Record<string, string>>;
   readonly log: (msg: string) => void;
+  /** True once the process is stopping: a run ends after the batch in flight. */
+  readonly stopRequested?: () => boolean;
 }
 
 /** Output entities buffered before they are written to the sink. */
@@ -57,6 +61,11 @@ const WRITE_EVERY = 10_000;
 const TRACKING_BATCH = 1024;
 /** A commit (fsync, index tables, state) at most this often, or at the end of the run. */
 const COMMIT_MS = 10_000;
+/**
+ * A run gives the event loop a turn at least this often, so the HTTP API answers and a
+ * stop signal is seen during long runs.
+ */
+const YIELD_MS = 50;
 
 export class PipeRunner {
   readonly chain: TransformChain;
@@ -146,6 +155,15 @@ export class PipeRunner {
     let buffer: Entity[] = [];
     const seen = tracked.size > 0 ? new Set<string>() : undefined;
     let lastCommit = Date.now();
+    let lastYield = Date.now();
+    /** After a batch: lets the event loop in now and then; true when the run should end here. */
+    const pause = async (): Promise<boolean> => {
+      if (Date.now() - lastYield >= YIELD_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+      }
+      return this.env.stopRequested?.() ?? false;
+    };
     const flush = async (final: boolean): Promise<void> => {
       written += await sink.write(buffer);
       buffer = [];
@@ -156,6 +174,19 @@ export class PipeRunner {
       // Source progress may be saved mid-run; tracking offsets only at the end.
       if (!final) this.saveState({ ...read.progress(), configHash: this.configHash, tracking: state.tracking, runs: state.runs });
     };
+    /**
+     * Ends a run cut short by a stop: what was processed is committed with the source's
+     * progress so far, but no deletion tracking (the read was not complete) and the old
+     * tracking offsets (dependency tracking redoes its work next time).
+     */
+    const stopEarly = async (): Promise<RunResult> => {
+      written += await sink.write(buffer);
+      buffer = [];
+      await sink.commit();
+      this.saveState({ ...read.progress(), configHash: this.configHash, tracking: state.tracking, runs: state.runs });
+      this.env.log(`pipe ${this.pipe.id}: stopped after ${processed} entities; the next run continues`);
+      return { pipe: this.pipe.id, processed, written, tracked: 0, ms: Date.now() - started, stopped: true };
+    };
     try {
       for await (const chunk of read.entities) {
         for (const e of chunk) {
@@ -164,6 +195,7 @@ export class PipeRunner {
           for (const out of this.transform(e)) buffer.push(out);
         }
         if (buffer.length >= WRITE_EVERY) await flush(false);
+        if (await pause()) return await stopEarly();
       }
       if (processed === 0 && read.full && !(read.skipped?.() ?? false) && this.pipe.source.config.if_source_empty === 'fail') {
         throw new SourceError(`Pipe '${this.pipe.id}': the source returned no entities and "if_source_empty" is "fail": the pipe failed and no entity was deleted.`);
@@ -174,7 +206,10 @@ export class PipeRunner {
         for (const e of this.env.data.byIds(this.pipe.source.dataset!, ids)) {
           trackedCount++;
           for (const out of this.transform(e)) buffer.push(out);
-          if (buffer.length >= WRITE_EVERY) await flush(false);
+          if (buffer.length >= WRITE_EVERY) {
+            await flush(false);
+            if (await pause()) return await stopEarly();
+          }
         }
       }
       await flush(true);

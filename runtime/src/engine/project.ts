@@ -56,7 +56,7 @@ export class ProjectRuntime {
   private readonly sequences = new Map<string, Sequence>();
   /** Runs and receiver writes go through one queue: the store has one writer at a time. */
   private queue: Promise<unknown> = Promise.resolve();
-  private timers: NodeJS.Timeout[] = [];
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private stopping = false;
   /** The manifest's systems by id (sources and sinks resolve their urls through them). */
   readonly systems: ReadonlyMap<string, ManifestSystem>;
@@ -87,6 +87,7 @@ export class ProjectRuntime {
           namespaceMap: manifest.namespaceMap,
           secrets,
           log: this.log,
+          stopRequested: () => this.stopping,
         }),
       );
     }
@@ -169,7 +170,13 @@ export class ProjectRuntime {
 
   /** JSON push protocol bookkeeping for full syncs (docs: json-push, "Conflicts"). */
   private checkSequence(pipeId: string, p: ReceiveParams): Sequence | undefined {
-    if (!p.isFull) return undefined;
+    if (!p.isFull) {
+      const active = this.sequences.get(pipeId);
+      if (active && p.sequenceId !== undefined && active.id === p.sequenceId) {
+        throw new ConflictError(`is_full=false, but sequence ${p.sequenceId} is a full sync (is_full must not change within a sequence).`);
+      }
+      return undefined;
+    }
     if (!p.sequenceId) throw new BadRequestError('A full sync (is_full=true) needs a sequence_id.');
     const active = this.sequences.get(pipeId);
     if (p.isFirst) {
@@ -190,28 +197,50 @@ export class ProjectRuntime {
   startScheduler(): void {
     for (const runner of this.runners.values()) {
       if (!runner.pumped || runner.pipe.pump.mode !== 'scheduled') continue;
+      const id = runner.pipe.id;
+      const run = (): void => {
+        this.runPipe(id)
+          .then((r) => {
+            if (r.written > 0 || r.processed > 0) this.log(`pipe ${r.pipe}: ${r.processed} processed, ${r.written} written (${r.ms} ms)`);
+          })
+          .catch((e: unknown) => this.log(`pipe ${id} failed: ${e instanceof Error ? e.message : String(e)}`))
+          .finally(schedule);
+      };
       const schedule = (): void => {
         if (this.stopping) return;
-        const delay = nextDelay(runner.pipe.pump.interval, runner.pipe.pump.cron);
-        const t = setTimeout(() => {
-          this.runPipe(runner.pipe.id)
-            .then((r) => {
-              if (r.written > 0 || r.processed > 0) this.log(`pipe ${r.pipe}: ${r.processed} processed, ${r.written} written (${r.ms} ms)`);
-            })
-            .catch((e: unknown) => this.log(`pipe ${runner.pipe.id} failed: ${e instanceof Error ? e.message : String(e)}`))
-            .finally(schedule);
-        }, delay);
-        this.timers.push(t);
+        this.wakeAt(id, Date.now() + nextDelay(runner.pipe.pump.interval, runner.pipe.pump.cron), run);
       };
       schedule();
     }
   }
 
+  /**
+   * Calls `fn` at time `at`. setTimeout takes at most 2^31 - 1 ms (about 24.8 days) and fires
+   * at once on anything longer, so a yearly cron waits in steps.
+   */
+  private wakeAt(id: string, at: number, fn: () => void): void {
+    const wait = Math.min(at - Date.now(), MAX_TIMEOUT);
+    this.timers.set(
+      id,
+      setTimeout(() => {
+        this.timers.delete(id);
+        if (this.stopping) return;
+        if (Date.now() < at) this.wakeAt(id, at, fn);
+        else fn();
+      }, Math.max(0, wait)),
+    );
+  }
+
+  /** Whether stop() has been called: a pipe run in flight ends after its current batch. */
+  get stopRequested(): boolean {
+    return this.stopping;
+  }
+
   /** Stops scheduling and waits for the run in flight to finish its batch. */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers = [];
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
     await this.queue;
   }
 
@@ -219,6 +248,8 @@ export class ProjectRuntime {
     this.store.close();
   }
 }
+
+const MAX_TIMEOUT = 2 ** 31 - 1;
 
 function nextDelay(interval: number | undefined, cron: string | undefined): number {
   if (cron) {
