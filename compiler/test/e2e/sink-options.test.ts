@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dtl, tempDir, writeProject } from '../helpers.js';
+import { start } from './running.js';
 
 interface Project {
   readonly dir: string;
@@ -178,5 +179,38 @@ describe('sink options through the CLI', function () {
       assert.match(r.stderr, /limit of 3 \(circuit_breaker_threshold_count\)/);
       assert.equal(contents(p, 'cb').length, 13);
     });
+  });
+});
+
+describe('circuit breaker and a stopped run (in process)', function () {
+  this.timeout(120_000);
+
+  it('a run stopped midway with an armed breaker commits nothing and saves no progress; the next run redoes it all', async () => {
+    const feedLines = (k: number): string => Array.from({ length: 60_000 }, (_, i) => `{"_id": "e${i}", "n": ${i * k}}`).join('\n') + '\n';
+    const r = await start({
+      'feed.jsonl': feedLines(1),
+      'sesam.conf.json': [
+        { _id: 'files', type: 'system:url', base_url: './' },
+        { _id: 'feed', type: 'pipe', source: { type: 'json', system: 'files', url: 'feed.jsonl' } },
+        { _id: 'copy', type: 'pipe', source: { type: 'dataset', dataset: 'feed' }, sink: { type: 'dataset', circuit_breaker_threshold_count: 1_000_000 } },
+      ],
+    });
+    await r.rt.runOnce();
+    fs.writeFileSync(path.join(r.dir, 'feed.jsonl'), feedLines(2));
+    await r.rt.runPipe('feed');
+    // The copy run is incremental over 60,000 changed versions, with the breaker armed.
+    const running = r.rt.runPipe('copy');
+    await new Promise((ok) => setTimeout(ok, 20));
+    const stopping = r.rt.stop();
+    const res = await running;
+    await stopping;
+    assert.equal(res.stopped, true);
+    assert.ok(res.processed < 60_000, `processed ${res.processed}`);
+    assert.equal(r.dataset('copy').filter((e) => e.n !== Number(String(e._id).slice(1))).length, 0, 'nothing of the stopped run is committed');
+    r.close();
+    const again = await start({}, r.dir, r.data);
+    await again.rt.runOnce();
+    assert.equal(again.dataset('copy').filter((e) => e.n !== 2 * Number(String(e._id).slice(1))).length, 0, 'the next run wrote every change');
+    again.close();
   });
 });

@@ -180,6 +180,12 @@ export class PipeRunner {
      * tracking offsets (dependency tracking redoes its work next time).
      */
     const stopEarly = async (): Promise<RunResult> => {
+      if (sink.holdsRun === true) {
+        // A sink holding its whole run (circuit breaker) cannot commit a part: the run is undone, and redone next time.
+        sink.abort();
+        this.env.log(`pipe ${this.pipe.id}: stopped after ${processed} entities; its circuit breaker holds the run, so the next run starts it again`);
+        return { pipe: this.pipe.id, processed, written: 0, tracked: 0, ms: Date.now() - started, stopped: true };
+      }
       written += await sink.write(buffer);
       buffer = [];
       await sink.commit();
