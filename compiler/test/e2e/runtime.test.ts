@@ -402,6 +402,23 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     r.close();
   });
 
+  it('the startup pass of a continuous run skips manual pipes and cron pipes (unless run_at_startup); --once runs them all', async () => {
+    const pipe = (id: string, pump: Record<string, unknown>): Record<string, unknown> => ({ _id: id, type: 'pipe', source: { type: 'embedded', entities: [{ _id: '1' }] }, pump });
+    const r = await start({
+      'sesam.conf.json': [
+        pipe('manual', { mode: 'manual' }),
+        pipe('cron', { cron_expression: '0 0 1 1 ?' }),
+        pipe('cron-startup', { cron_expression: '0 0 1 1 ?', run_at_startup: true }),
+        pipe('interval', { schedule_interval: 60 }),
+        pipe('off', { mode: 'off' }),
+      ],
+    });
+    const ran = async (pass: Promise<{ runs: readonly { pipe: string }[] }>): Promise<string[]> => [...new Set((await pass).runs.map((x) => x.pipe))].sort();
+    assert.deepEqual(await ran(r.rt.runStartupPass()), ['cron-startup', 'interval']);
+    assert.deepEqual(await ran(r.rt.runOnce()), ['cron', 'cron-startup', 'interval', 'manual']);
+    r.close();
+  });
+
   it('stopping during a long run ends it after the batch in flight, commits that much, and the next run completes the work', async () => {
     const lines = Array.from({ length: 60_000 }, (_, i) => `{"_id": "e${i}", "n": ${i}}`).join('\n') + '\n';
     const r = await start({

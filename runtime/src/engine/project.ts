@@ -105,8 +105,17 @@ export class ProjectRuntime {
     return this.serial(() => r.run());
   }
 
-  /** Runs every pumped pipe in dependency order until a whole pass writes nothing. */
-  runOnce(maxPasses = 100): Promise<OnceSummary> {
+  /**
+   * The pass `dtl run` makes before it starts the scheduler: like runOnce, but only over
+   * scheduled pipes that run on an interval or have `run_at_startup`. Manual pipes only run
+   * when asked through the API, and cron pipes wait for their time (docs: pump).
+   */
+  runStartupPass(): Promise<OnceSummary> {
+    return this.runOnce(100, (r) => r.pipe.pump.mode === 'scheduled' && (r.pipe.pump.cron === undefined || r.pipe.pump.runAtStartup));
+  }
+
+  /** Runs every pumped pipe (or those `only` picks) in dependency order until a whole pass writes nothing. */
+  runOnce(maxPasses = 100, only?: (runner: PipeRunner) => boolean): Promise<OnceSummary> {
     return this.serial(async () => {
       const runs: RunResult[] = [];
       let passes = 0;
@@ -114,7 +123,7 @@ export class ProjectRuntime {
         passes++;
         let changed = 0;
         for (const runner of this.runners.values()) {
-          if (!runner.pumped || this.stopping) continue;
+          if (!runner.pumped || this.stopping || (only && !only(runner))) continue;
           const r = await runner.run();
           runs.push(r);
           changed += r.written;
