@@ -19,7 +19,7 @@ import type { Project } from '../project/load.js';
 import { loadAndCheck, type Loaded } from './check.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { formatPretty, summaryLine } from './formats/pretty.js';
-import { type CliIO, UsageError, toolVersion } from './io.js';
+import { type CliIO, OutputClosedError, UsageError, toolVersion } from './io.js';
 
 export function printDiagnostics(io: CliIO, project: Project, diags: readonly Diagnostic[], onlyErrors = false): void {
   const shown = onlyErrors ? diags.filter((d) => d.severity === 'error') : diags;
@@ -55,7 +55,8 @@ export const BUILD_HELP = `Usage: dtl build [PATH] -o OUT [options]
 
 Compiles every pipe of the project to an ES module, writes OUT/manifest.json (sources, sinks,
 hopped datasets and the dependency-tracking graph) and one esbuild bundle OUT/bundle.mjs that
-runs the project with plain node: node OUT/bundle.mjs --once --data DIR
+runs the project with plain node: node OUT/bundle.mjs --once --data DIR (add --project DIR
+when the bundle no longer sits where it was built relative to the project)
 
 Options:
   -o, --out OUT     output folder (required)
@@ -113,7 +114,7 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
   const out = await buildOrReport(io, loaded, path.join(opts.dataDir, 'build'), false);
   if (!out) return 1;
   const { manifest, modules } = await importBuild(out);
-  return runProject(manifest, modules, loaded.project.root, opts, io.out, io.err);
+  return runProject(manifest, modules, loaded.project.root, opts, { name: 'dtl run', print: (t) => io.out(t), printErr: (t) => io.err(t) });
 }
 
 /** Pulls PATH and --env out of argv, leaving the run options. */
@@ -204,12 +205,37 @@ export async function runDataset(argv: string[], io: CliIO): Promise<number> {
       return 1;
     }
     const ds = store.dataset(id);
-    const entities = [...ds.read(-1, { latestOnly: !values.history, includeDeleted: values.history || values.deleted })];
-    io.out(writePretty(entities as Value, 2));
+    await writeEntities(io, ds.read(-1, { latestOnly: !values.history, includeDeleted: values.history || values.deleted }));
     return 0;
+  } catch (e) {
+    // The reader stopped reading (`| head`): it has what it wanted, which is not an error.
+    if (e instanceof OutputClosedError) return 0;
+    throw e;
   } finally {
     store.close();
   }
+}
+
+/** Output is handed to the stream in pieces of about this many characters. */
+const CHUNK_CHARS = 1 << 16;
+
+/**
+ * Writes entities as the indented JSON array writePretty would make of them, one entity at a
+ * time: a large dataset's whole text does not fit in one string (V8 caps string length).
+ */
+async function writeEntities(io: CliIO, entities: Iterable<Entity>): Promise<void> {
+  let chunk = '';
+  let first = true;
+  for (const e of entities) {
+    // The element as it would appear inside the array: one level deeper, after its comma.
+    chunk += (first ? '[\n  ' : ',\n  ') + writePretty(e as Value, 2, true, 1);
+    first = false;
+    if (chunk.length >= CHUNK_CHARS) {
+      await io.write(chunk);
+      chunk = '';
+    }
+  }
+  await io.write(chunk + (first ? '[]\n' : '\n]\n'));
 }
 
 export const PUSH_HELP = `Usage: dtl push PIPE FILE [PATH] [--data DIR] [--env FILE]

@@ -1,6 +1,8 @@
 /**
- * The command line of a built project (`node bundle.mjs …`): no compiler needed.
+ * The command line of a built project (`node bundle.mjs …`): no compiler needed. `dtl run`
+ * shares runProject, naming itself in messages as the bundle names itself.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -50,13 +52,24 @@ export function parseRunArgs(argv: string[], defaultData: string): RunOptions | 
 
 export class RunUsageError extends Error {}
 
+/** Where a run's messages go and how they name the program. */
+export interface RunOutput {
+  /** The prefix of error messages: `dtl run`, or the bundle's file name. */
+  readonly name: string;
+  print(s: string): void;
+  printErr(s: string): void;
+  /** Advice to add to a failure's message (undefined: none). */
+  hint?(e: Error): string | undefined;
+}
+
 /** Runs a project; returns the exit status. */
-export async function runProject(manifest: Manifest, modules: Readonly<Record<string, PipeModule>>, projectRoot: string, opts: RunOptions, print: (s: string) => void, printErr: (s: string) => void): Promise<number> {
+export async function runProject(manifest: Manifest, modules: Readonly<Record<string, PipeModule>>, projectRoot: string, opts: RunOptions, out: RunOutput): Promise<number> {
+  const { print, printErr } = out;
   let rt: ProjectRuntime;
   try {
     rt = new ProjectRuntime(manifest, modules, { dataDir: opts.dataDir, projectRoot, log: opts.quiet ? () => {} : printErr });
   } catch (e) {
-    printErr(`dtl run: ${e instanceof Error ? e.message : String(e)}`);
+    printErr(`${out.name}: ${e instanceof Error ? e.message : String(e)}`);
     return 2;
   }
   try {
@@ -78,7 +91,8 @@ export async function runProject(manifest: Manifest, modules: Readonly<Record<st
     return 0;
   } catch (e) {
     if (e instanceof PipeFailure || e instanceof SourceError || e instanceof SinkError) {
-      printErr(`dtl run: ${e.message}`);
+      const hint = out.hint?.(e);
+      printErr(`${out.name}: ${e.message}${hint ? `\n${hint}` : ''}`);
       return 1;
     }
     throw e;
@@ -105,20 +119,63 @@ export function describeSummary(s: OnceSummary, dataDir: string): string {
   return lines.join('\n');
 }
 
+const BUNDLE_OPTIONS = `  --project DIR     the project folder: local source files (json, csv, …) and secrets.json
+                    are read from it, and the default data folder is in it (default: the
+                    folder the bundle was built from, relative to the bundle; a bundle
+                    copied elsewhere needs --project)`;
+
 /** Entry point of a built bundle. */
 export async function runCli(manifest: Manifest, modules: Readonly<Record<string, PipeModule>>, argv: string[], entryUrl: string): Promise<number> {
-  const here = path.dirname(fileURLToPath(entryUrl));
-  const projectRoot = path.resolve(here, manifest.projectRoot);
+  const name = path.basename(fileURLToPath(entryUrl));
+  const printErr = (s: string): void => void process.stderr.write(s + '\n');
+  let args: BundleArgs;
   let opts: RunOptions | 'help';
   try {
-    opts = parseRunArgs(argv, path.join(projectRoot, '.dtl'));
+    args = splitBundleArgs(argv, path.dirname(fileURLToPath(entryUrl)), manifest);
+    opts = parseRunArgs(args.rest, path.join(args.projectRoot, '.dtl'));
   } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    printErr(`${name}: ${e instanceof Error ? e.message : String(e)}`);
     return 2;
   }
   if (opts === 'help') {
-    process.stdout.write(`Usage: node ${path.basename(fileURLToPath(entryUrl))} [options]\n\n${RUN_HELP}\n`);
+    // --project goes in before -h, --help, so the options read as one list.
+    process.stdout.write(`Usage: node ${name} [options]\n\nRuns the project this bundle was built from.\n\n${RUN_HELP.replace('\n  -h,', `\n${BUNDLE_OPTIONS}\n  -h,`)}\n`);
     return 0;
   }
-  return runProject(manifest, modules, projectRoot, opts, (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n'));
+  const hint = args.fromManifest ? (e: Error): string | undefined => missingFileHint(e, args.projectRoot) : undefined;
+  return runProject(manifest, modules, args.projectRoot, opts, { name, print: (s) => void process.stdout.write(s + '\n'), printErr, hint });
+}
+
+interface BundleArgs {
+  readonly projectRoot: string;
+  /** True when the root is the manifest's (relative to the bundle), not --project. */
+  readonly fromManifest: boolean;
+  /** The arguments left for parseRunArgs. */
+  readonly rest: string[];
+}
+
+/** Takes --project out of argv: the run options are shared with `dtl run`, which has PATH instead. */
+function splitBundleArgs(argv: readonly string[], bundleDir: string, manifest: Manifest): BundleArgs {
+  const rest: string[] = [];
+  let project: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--project') project = argv[++i] ?? '';
+    else if (a.startsWith('--project=')) project = a.slice('--project='.length);
+    else rest.push(a);
+  }
+  if (project === '') throw new RunUsageError('--project needs a folder');
+  if (project === undefined) return { projectRoot: path.resolve(bundleDir, manifest.projectRoot), fromManifest: true, rest };
+  const root = path.resolve(project);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new RunUsageError(`--project ${project}: no such folder`);
+  return { projectRoot: root, fromManifest: false, rest };
+}
+
+/**
+ * A source file missing under the project root the manifest recorded most likely means the
+ * bundle was copied away from its project: say where files are looked for and how to change it.
+ */
+function missingFileHint(e: Error, projectRoot: string): string | undefined {
+  if (!(e instanceof SourceError) || !e.message.includes(projectRoot + path.sep) || !e.message.includes('does not exist')) return undefined;
+  return `Local source files are read relative to ${projectRoot}, the project folder recorded when the bundle was built; if the bundle was moved, pass --project DIR.`;
 }
