@@ -2,6 +2,7 @@
 import { ProjectLoadError } from '../project/load.js';
 import { ToolConfigError } from '../check/tool-config.js';
 import { EnvFileError } from '../config/env.js';
+import { DataFolderLockedError } from '@dtl/runtime/store/lock';
 import { loadPrecompiledValidators } from '../config/schemas.js';
 import { CHECK_HELP, runCheck } from './check.js';
 import { type CliIO, UsageError, processIO, toolVersion } from './io.js';
@@ -59,12 +60,20 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     const run = await entry.run();
     return await run(rest, io);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ProjectLoadError || e instanceof ToolConfigError || e instanceof EnvFileError || isParseArgsError(e)) {
-      io.err(`dtl ${cmd}: ${e instanceof Error ? e.message : String(e)}`);
+    if (isUserError(e)) {
+      io.err(`dtl ${cmd}: ${e.message}`);
       return 2;
     }
     throw e;
   }
+}
+
+/**
+ * Errors that describe the user's situation (bad arguments or input, a data folder another
+ * process holds) rather than a bug: reported as one line with exit status 2, no stack trace.
+ */
+function isUserError(e: unknown): e is Error {
+  return e instanceof UsageError || e instanceof ProjectLoadError || e instanceof ToolConfigError || e instanceof EnvFileError || e instanceof DataFolderLockedError || isParseArgsError(e);
 }
 
 function isParseArgsError(e: unknown): boolean {

@@ -22,6 +22,12 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The data folder is held by another running process (or keeps changing hands between them).
+ * A user situation, not a bug: command lines report it as a plain message, not a stack trace.
+ */
+export class DataFolderLockedError extends Error {}
+
 export class DirLock {
   private released = false;
 
@@ -43,7 +49,7 @@ export class DirLock {
         }
         const owner = readPid(file);
         if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
-          throw new Error(`data folder ${dir} is locked by another running process (pid ${owner}); close that process first`);
+          throw new DataFolderLockedError(`data folder ${dir} is locked by another running process (pid ${owner}); close that process first`);
         }
         // Stale: the owner is gone (or it was an earlier, unclosed store of a process that
         // had our pid). Move it aside and look at what was moved: if another process took the
@@ -63,11 +69,11 @@ export class DirLock {
             if (!isCode(e, 'EEXIST')) throw e;
           }
           removeQuietly(aside);
-          throw new Error(`data folder ${dir} is locked by another running process (pid ${moved}); close that process first`);
+          throw new DataFolderLockedError(`data folder ${dir} is locked by another running process (pid ${moved}); close that process first`);
         }
         removeQuietly(aside);
       }
-      throw new Error(`data folder ${dir}: could not take the lock (it keeps changing hands)`);
+      throw new DataFolderLockedError(`data folder ${dir}: could not take the lock (it keeps changing hands)`);
     } finally {
       removeQuietly(tmp);
     }
