@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadEnvFile, type EnvVars } from '../config/env.js';
+import { JsonFileError, parseJsonFile } from '../syntax/data-file.js';
 import type { Severity } from '../diagnostics.js';
 import { didYouMean } from '../util/suggest.js';
 import { RULES, isRuleCode, type RuleCode } from './codes.js';
@@ -36,9 +37,9 @@ export function loadToolConfig(root: string): ToolConfig {
   if (!fs.existsSync(file)) return DEFAULT_TOOL_CONFIG;
   let data: unknown;
   try {
-    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    data = parseJsonFile(fs.readFileSync(file, 'utf8'), file);
   } catch (e) {
-    throw new ToolConfigError(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new ToolConfigError(e instanceof JsonFileError ? `${TOOL_CONFIG_FILE} is not valid JSON: ${e.message}` : `${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
   return parseToolConfig(data, file);
 }

@@ -14,6 +14,7 @@ import { writeJson } from '@dtl/runtime/values/json';
 import type { Entity } from '@dtl/runtime/values/types';
 import { compareOutputs, expectedText, loadSpecs, SpecError, type TestSpec } from '../testing/specs.js';
 import { loadAndCheck } from './check.js';
+import { JsonFileError, parseJsonFile } from '../syntax/data-file.js';
 import { buildOrReport, importBuild } from './project-commands.js';
 import { type CliIO, UsageError } from './io.js';
 import { FILTERED_KEY } from '@dtl/runtime/engine/compiled-pipe';
@@ -96,9 +97,10 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
       }
       let expected: unknown;
       try {
-        expected = JSON.parse(fs.readFileSync(spec.file, 'utf8').replace(/^\uFEFF/, ''));
+        expected = parseJsonFile(fs.readFileSync(spec.file, 'utf8'), path.relative(process.cwd(), spec.file));
       } catch (e) {
-        io.err(`Test '${spec.name}': ${spec.file} is not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
+        const why = e instanceof JsonFileError ? `the expected file is not valid JSON: ${e.message}` : `cannot read ${spec.file}: ${e instanceof Error ? e.message : String(e)}`;
+        io.err(`Test '${spec.name}': ${why}`);
         failed++;
         continue;
       }

@@ -3,6 +3,7 @@
  * format (a JSON object of variable → value, possibly with a UTF-8 BOM).
  */
 import * as fs from 'node:fs';
+import { JsonFileError, parseJsonFile } from '../syntax/data-file.js';
 
 export type EnvVars = Readonly<Record<string, unknown>>;
 
@@ -28,12 +29,12 @@ export function loadEnvFile(file: string): EnvVars {
   } catch (e) {
     throw new EnvFileError(`Cannot read env file ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJsonFile(text, file);
   } catch (e) {
-    throw new EnvFileError(`Env file ${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof JsonFileError) throw new EnvFileError(`Env file is not valid JSON: ${e.message}`);
+    throw e;
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new EnvFileError(`Env file ${file} must hold a JSON object of variable names to values.`);

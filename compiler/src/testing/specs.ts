@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expectedFileText, pyDumps, sortedJson } from './pyjson.js';
+import { JsonFileError, parseJsonFile } from '../syntax/data-file.js';
 
 export interface TestSpec {
   /** The spec's name (file name without .test.json, or the pipe id). */
@@ -39,10 +40,9 @@ export function loadSpecs(root: string, pipeIds: ReadonlySet<string>): TestSpec[
     const specFile = path.join(dir, n);
     let raw: unknown;
     try {
-      const text = fs.readFileSync(specFile, 'utf8').replace(/^\uFEFF/, '');
-      raw = JSON.parse(text);
+      raw = parseJsonFile(fs.readFileSync(specFile, 'utf8'), specFile);
     } catch (e) {
-      throw new SpecError(`${specFile}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+      throw new SpecError(e instanceof JsonFileError ? `Test spec is not valid JSON: ${e.message}` : `${specFile}: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SpecError(`${specFile}: a test spec must be a JSON object ({} is fine)`);
     const o = raw as Record<string, unknown>;

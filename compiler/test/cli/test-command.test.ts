@@ -69,6 +69,6 @@ describe('dtl test', function () {
     fs.writeFileSync(path.join(project, 'expected', 'ghost.test.json'), '[1');
     const bad = dtl(['test', project]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /ghost\.test\.json: not valid JSON/);
+    assert.match(bad.stderr, /Test spec is not valid JSON: \S*ghost\.test\.json:1:3: /);
   });
 });
