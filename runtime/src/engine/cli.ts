@@ -21,7 +21,10 @@ export const RUN_HELP = `Options:
   --reset           reprocess every pipe from the start
   --quiet           print less
   -h, --help        show this help
-Without --once the pipes run on their schedules and the API serves until SIGINT/SIGTERM.`;
+Without --once a first pass runs the pipes on an interval (and those with run_at_startup),
+then pipes run on their schedules and the API serves until SIGINT/SIGTERM; manual pipes run
+when POST /api/pipes/{id}/pump asks. A signal ends the run in flight after its batch (a
+second one exits at once); an interrupted --once exits with 130 (SIGINT) or 143 (SIGTERM).`;
 
 export interface RunOptions {
   readonly once: boolean;
@@ -72,20 +75,34 @@ export async function runProject(manifest: Manifest, modules: Readonly<Record<st
     printErr(`${out.name}: ${e instanceof Error ? e.message : String(e)}`);
     return 2;
   }
+  // Signals are handled from the start: a run in flight ends after its batch, whatever the
+  // phase. A second signal exits at once, which loses nothing committed.
+  let signalled: NodeJS.Signals | undefined;
+  let wake = (): void => {};
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (signalled) process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
+    signalled = sig;
+    print('Stopping: finishing the batch in flight…');
+    void rt.stop();
+    wake();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     if (opts.reset) for (const r of rt.runners.values()) r.reset();
-    const summary = await rt.runOnce();
+    // Without --once the first pass covers what the schedules would start now (see runStartupPass).
+    const summary = opts.once ? await rt.runOnce() : await rt.runStartupPass();
     if (!opts.quiet) print(describeSummary(summary, opts.dataDir));
-    if (opts.once) return 0;
+    // An interrupted --once did not finish its work: say so in the exit status.
+    if (opts.once) return signalled ? 128 + (signalled === 'SIGINT' ? 2 : 15) : 0;
+    if (signalled) return 0;
     const api = await startApi(rt, opts.port);
     print(`API on http://127.0.0.1:${api.port}/api — pipes run on their schedules; Ctrl-C stops.`);
     rt.startScheduler();
     await new Promise<void>((resolve) => {
-      const stop = (): void => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      wake = resolve;
+      if (signalled) resolve();
     });
-    print('Stopping: finishing the batch in flight…');
     await rt.stop();
     await api.close();
     return 0;
@@ -97,6 +114,8 @@ export async function runProject(manifest: Manifest, modules: Readonly<Record<st
     }
     throw e;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     rt.close();
   }
 }
