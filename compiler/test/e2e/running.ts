@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { ProjectRuntime } from '@dtl/runtime/engine/project';
+import type { RunResult } from '@dtl/runtime/engine/pipe-runner';
 import { writeJson } from '@dtl/runtime/values/json';
 import { buildProject } from '../../src/codegen/build.js';
 import { checkProject } from '../../src/check/check-project.js';
@@ -46,3 +47,17 @@ export async function start(files: Record<string, unknown>, dir = writeProject(f
   };
 }
 
+
+/**
+ * Starts a run of `pipe`, stops the runtime while it is in progress (the run yields to the
+ * event loop, so a timer fires meanwhile) and returns how the run ended.
+ */
+export async function stopMidRun(r: Running, pipe: string): Promise<RunResult> {
+  const running = r.rt.runPipe(pipe);
+  await new Promise((ok) => setTimeout(ok, 20));
+  const stopping = r.rt.stop();
+  const res = await running;
+  await stopping;
+  assert.equal(res.stopped, true, 'the run was still in progress when stopped');
+  return res;
+}

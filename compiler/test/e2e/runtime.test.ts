@@ -10,7 +10,7 @@ import { buildProject } from '../../src/codegen/build.js';
 import { checkProject } from '../../src/check/check-project.js';
 import { loadProject } from '../../src/project/load.js';
 import { prng, tempDir, withServer, writeProject } from '../helpers.js';
-import { start, type Running } from './running.js';
+import { start, type Running, stopMidRun } from './running.js';
 
 const ids = (list: Record<string, unknown>[]): unknown[] => list.map((e) => e._id);
 
@@ -430,13 +430,7 @@ describe('runtime: sources, sinks and DTL semantics', function () {
       ],
     });
     await r.rt.runPipe('feed');
-    const running = r.rt.runPipe('copy');
-    // The run yields to the event loop, so this timer fires while it is in progress.
-    await new Promise((ok) => setTimeout(ok, 20));
-    const stopping = r.rt.stop();
-    const res = await running;
-    await stopping;
-    assert.equal(res.stopped, true);
+    const res = await stopMidRun(r, 'copy');
     assert.ok(res.processed > 0 && res.processed < 60_000, `processed ${res.processed}`);
     assert.equal(r.dataset('copy').length, res.processed, 'what was processed is committed');
     r.close();

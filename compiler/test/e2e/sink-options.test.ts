@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dtl, tempDir, writeProject } from '../helpers.js';
-import { start } from './running.js';
+import { start, stopMidRun } from './running.js';
 
 interface Project {
   readonly dir: string;
@@ -199,12 +199,7 @@ describe('circuit breaker and a stopped run (in process)', function () {
     fs.writeFileSync(path.join(r.dir, 'feed.jsonl'), feedLines(2));
     await r.rt.runPipe('feed');
     // The copy run is incremental over 60,000 changed versions, with the breaker armed.
-    const running = r.rt.runPipe('copy');
-    await new Promise((ok) => setTimeout(ok, 20));
-    const stopping = r.rt.stop();
-    const res = await running;
-    await stopping;
-    assert.equal(res.stopped, true);
+    const res = await stopMidRun(r, 'copy');
     assert.ok(res.processed < 60_000, `processed ${res.processed}`);
     assert.equal(r.dataset('copy').filter((e) => e.n !== Number(String(e._id).slice(1))).length, 0, 'nothing of the stopped run is committed');
     r.close();
