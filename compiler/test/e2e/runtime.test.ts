@@ -131,6 +131,20 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     r.close();
   });
 
+  it('a csv_endpoint file follows changes of its source dataset, not just the first run', async () => {
+    const r = await start({
+      'sesam.conf.json': [...receivers('people'), { _id: 'pub', type: 'pipe', source: { type: 'dataset', dataset: 'people' }, sink: { type: 'csv_endpoint', columns: ['_id', 'name'] } }],
+    });
+    const csv = (): string => fs.readFileSync(path.join(r.data, 'publishers', 'pub.csv'), 'utf8');
+    await receive(r, 'people', [{ _id: 'a', name: 'Ann' }, { _id: 'b', name: 'Bob' }]);
+    await r.rt.runOnce();
+    assert.equal(csv(), '_id,name\r\na,Ann\r\nb,Bob\r\n');
+    await receive(r, 'people', [{ _id: 'a', name: 'Anna' }, { _id: 'b', _deleted: true }]);
+    await r.rt.runOnce();
+    assert.equal(csv(), '_id,name\r\na,Anna\r\n');
+    r.close();
+  });
+
   it('union_datasets prefixes ids; merge_datasets merges by id', async () => {
     const r = await start({
       'sesam.conf.json': [
