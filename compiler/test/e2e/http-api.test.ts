@@ -124,6 +124,15 @@ describe('HTTP API', function () {
     assert.equal(((await json(named)) as unknown[]).length, 2);
     assert.equal((await fetch(base + '/publishers/people-csv/csv/export.csv')).status, 200);
     assert.equal((await fetch(base + '/datasets/adults/entities/export.json')).status, 404, 'only publishers take a file name');
+    // The json pull protocol's response headers.
+    const pulled = await fetch(base + '/datasets/adults/entities');
+    assert.equal(pulled.headers.get('x-dataset-populated'), 'true');
+    assert.equal(pulled.headers.get('x-dataset-max-updated'), String(adults[adults.length - 1]!._updated));
+    assert.match(String(pulled.headers.get('x-dataset-generation')), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.equal(pulled.headers.get('x-dataset-filtered'), null);
+    const published = await fetch(base + '/publishers/people-feed/entities');
+    assert.equal(published.headers.get('x-dataset-filtered'), 'true', 'a publisher with a transform filters the stream');
+    assert.equal(published.headers.get('x-dataset-generation'), pulled.headers.get('x-dataset-generation'), 'a publisher describes its source dataset');
     const csv = await fetch(base + '/publishers/people-csv/csv');
     assert.equal(csv.status, 200);
     assert.match(String(csv.headers.get('content-type')), /text\/csv/);

@@ -8,6 +8,7 @@
  * Errors are JSON objects `{"error": …}` with the matching status code.
  */
 import * as http from 'node:http';
+import type { Dataset } from '../store/index.js';
 import { writeJson } from '../values/json.js';
 import type { Entity, Value } from '../values/types.js';
 import { isDict } from '../values/types.js';
@@ -139,7 +140,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     const history = boolParam(url, 'history', false);
     const deleted = boolParam(url, 'deleted', true);
     const ds = rt.store.dataset(id);
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...pullHeaders(ds, false) });
     let first = true;
     let n = 0;
     res.write('[');
@@ -254,7 +255,9 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
       res.end(text);
       return;
     }
-    if (action === 'entities') return sendEntities(res, out);
+    // The pull protocol's headers describe the source dataset; a transform filters the stream.
+    const headers = dataset !== undefined && rt.store.exists(dataset) ? pullHeaders(rt.store.dataset(dataset), runner.pipe.transforms.length > 0) : {};
+    if (action === 'entities') return sendEntities(res, out, headers);
     throw new HttpError(404, `No such endpoint: ${url.pathname}`);
   }
   throw new HttpError(404, `No such endpoint: ${url.pathname}`);
@@ -270,10 +273,23 @@ function collectEntities(v: Value, out: Entity[]): void {
   out.push(v);
 }
 
-function sendEntities(res: http.ServerResponse, entities: readonly Entity[]): void {
+function sendEntities(res: http.ServerResponse, entities: readonly Entity[], headers: Record<string, string> = {}): void {
   const text = '[' + entities.map((e) => writeJson(e)).join(',\n') + ']';
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/**
+ * The json pull protocol's response headers (docs: json-pull, "Response headers"): the
+ * populated flag, the highest committed `_updated` (JSON encoded; absent while the dataset is
+ * empty), the generation and, for publishers with a transform, that the stream is filtered.
+ */
+function pullHeaders(ds: Dataset, filtered: boolean): Record<string, string> {
+  const h: Record<string, string> = { 'x-dataset-populated': String(ds.committedPopulatedFlag) };
+  if (ds.committedSize > 0) h['x-dataset-max-updated'] = JSON.stringify(ds.committedSize - 1);
+  if (ds.generation !== undefined) h['x-dataset-generation'] = ds.generation;
+  if (filtered) h['x-dataset-filtered'] = 'true';
+  return h;
 }
 
 function datasetInfo(rt: ProjectRuntime, id: string): Record<string, unknown> {

@@ -49,6 +49,7 @@
  */
 import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { Entity, Value } from '../values/types.js';
 import { atomicWriteJson, FdCache, fsyncDir, readJsonFile } from './files.js';
@@ -109,6 +110,8 @@ interface Manifest {
   live: number;
   populated: boolean;
   meta: Record<string, unknown>;
+  /** A UUID given when the dataset is created (Sesam's dataset generation); older folders lack it. */
+  generation?: string;
 }
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -129,6 +132,12 @@ export class Dataset {
   populated = false;
   /** Small JSON for callers, persisted with the next commit. */
   meta: Record<string, unknown> = {};
+  /**
+   * Sesam's dataset generation: a UUID given at creation, so readers can tell a dataset that
+   * was deleted and created again from the one they knew. Undefined for datasets created
+   * before the store recorded it.
+   */
+  readonly generation: string | undefined;
 
   private readonly log: VersionLog;
   private readonly ids: IdMap;
@@ -168,6 +177,7 @@ export class Dataset {
       this.committedMetaJson = JSON.stringify(m.meta);
       this.meta = m.meta;
     }
+    this.generation = m === undefined ? randomUUID() : m.generation;
     this.onDisk = m !== undefined;
     this.dirExists = fs.existsSync(dir);
     this.log = new VersionLog(dir, fds, logState, options.segmentBytes);
@@ -311,6 +321,7 @@ export class Dataset {
         live: this.live,
         populated: this.populated,
         meta: JSON.parse(metaJson) as Record<string, unknown>,
+        ...(this.generation === undefined ? {} : { generation: this.generation }),
       };
       // New segment and table files must be reachable before the manifest names them.
       fsyncDir(this.dir);
@@ -327,6 +338,11 @@ export class Dataset {
     this.committedMetaJson = metaJson;
     this.committedPopulated = this.populated;
     this.onDisk = true;
+  }
+
+  /** The populated flag as last committed (what readers outside the running pipe may rely on). */
+  get committedPopulatedFlag(): boolean {
+    return this.committedPopulated;
   }
 
   /** Drops pending writes (and uncommitted changes to `populated` and `meta`). */

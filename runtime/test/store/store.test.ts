@@ -13,6 +13,28 @@ describe('store: data folder', () => {
     removeDir(dir);
   });
 
+  it('gives a dataset a generation at creation that survives reopening and changes when it is deleted and created again', () => {
+    const store = Store.open(dir);
+    const ds = store.dataset('g');
+    ds.write([{ _id: 'e' }]);
+    ds.commit();
+    const first = ds.generation;
+    assert.match(String(first), /^[0-9a-f-]{36}$/);
+    store.close();
+    let again = Store.open(dir);
+    assert.equal(again.dataset('g').generation, first);
+    again.deleteDataset('g');
+    const recreated = again.dataset('g');
+    recreated.write([{ _id: 'e' }]);
+    recreated.commit();
+    assert.notEqual(recreated.generation, first);
+    const second = recreated.generation;
+    again.close();
+    again = Store.open(dir);
+    assert.equal(again.dataset('g').generation, second);
+    again.close();
+  });
+
   it('maps any dataset id to a directory inside the folder', () => {
     const store = Store.open(dir);
     const odd = ['../x', 'a/b', '..', '.', 'crm:person', 'with space', 'Ünïcødé ✓', 'a\\b', 'A', 'a', 'x'.repeat(400), 'ü'.repeat(150), 'lone \ud800 surrogate', 'CON', '%41'];
