@@ -1,7 +1,9 @@
 /**
  * `dtl test [PATH] [--update]`: sesam-py's upload → run → verify cycle, offline. The project
  * is built and run from empty in a temporary data folder (testdata/<pipe>.json is pushed to
- * receivers first, as `sesam upload` does), then every spec's pipe output is compared.
+ * receivers first, as `sesam upload` does), then the output of every output and endpoint pipe
+ * is compared with its specs' expected files, as `sesam verify` does (or written, as `sesam
+ * update` does).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,9 +12,11 @@ import { parseArgs } from 'node:util';
 import { ProjectRuntime } from '@dtl/runtime/engine/project';
 import { parseJsonValues } from '@dtl/runtime/engine/json-stream';
 import { openSource } from '@dtl/runtime/engine/sources';
-import { writeJson } from '@dtl/runtime/values/json';
+import { JsonSyntaxError } from '@dtl/runtime/values/json';
 import type { Entity } from '@dtl/runtime/values/types';
 import { compareOutputs, expectedText, loadSpecs, SpecError, type TestSpec } from '../testing/specs.js';
+import { IncomparableError, pyFromEntity, pyLoads, type PyValue } from '../testing/pyjson.js';
+import { checkSpecs, housekeepSpecs, testedPipes, type Housekeeping } from '../testing/selection.js';
 import { loadAndCheck } from './check.js';
 import { JsonFileError, parseJsonFile } from '../syntax/data-file.js';
 import { buildOrReport, importBuild } from './project-commands.js';
@@ -22,17 +26,68 @@ import { FILTERED_KEY } from '@dtl/runtime/engine/compiled-pipe';
 export const TEST_HELP = `Usage: dtl test [PATH] [--update] [--env FILE] [--keep]
 
 Runs sesam-py style tests offline: builds the project, runs it from empty in a temporary data
-folder (pushing testdata/<pipe>.json to receivers first), and compares each pipe's output with
-expected/<pipe>.json, honouring expected/<name>.test.json specs (pipe, file, stage, blacklist,
-ignore, ignore_deletes, fields_to_sort_by). The env defaults to test-env.json, as sesam-py's.
+folder (pushing testdata/<pipe>.json to receivers first), and compares the output of each
+output pipe (a sink without a dataset) and endpoint pipe (a *_endpoint sink) with the expected
+files of its specs, expected/<name>.test.json (pipe, file, stage, blacklist, ignore,
+ignore_deletes, fields_to_sort_by). Once any spec exists, every such pipe needs one, and a
+spec on any other pipe is an error. The env defaults to test-env.json, as sesam-py's.
 
 Options:
-  --update     write the expected files from the current output instead of comparing
+  --update     as sesam update: delete specs of other pipes, add {} specs for pipes without
+               one, and write the expected files from the current output
   --env FILE   env file (default: test-env.json in the project, when present)
   --keep       keep the temporary data folder and print its path
 Exit status: 0 all passed, 1 failures or the project has errors, 2 usage error.`;
 
+interface TestArgs {
+  readonly update: boolean;
+  readonly env: string | undefined;
+  readonly keep: boolean;
+  readonly target: string;
+}
+
 export async function runTest(argv: string[], io: CliIO): Promise<number> {
+  const args = parseTestArgs(argv, io);
+  if (!args) return 0;
+  const root = fs.statSync(path.resolve(args.target)).isDirectory() ? path.resolve(args.target) : path.dirname(path.resolve(args.target));
+  const defaultEnv = path.join(root, 'test-env.json');
+  const loaded = loadAndCheck(args.target, args.env ?? (fs.existsSync(defaultEnv) ? defaultEnv : undefined));
+  let specs: TestSpec[];
+  try {
+    specs = loadSpecs(loaded.project.root);
+  } catch (e) {
+    if (e instanceof SpecError) throw new UsageError(e.message);
+    throw e;
+  }
+  const tested = testedPipes(loaded.check.pipes);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dtl-test-'));
+  try {
+    const out = await buildOrReport(io, loaded, path.join(tmp, 'build'), false);
+    if (!out) return 1;
+    const plan = args.update ? housekeepSpecs(loaded.project.root, specs, tested) : checkSpecs(loaded.project.root, specs, new Set(tested));
+    for (const w of plan.warnings) io.err(w);
+    for (const e of plan.errors) io.err(e);
+    if (plan.errors.length > 0) {
+      io.err('Test specs verify failed, correct errors and retry');
+      return 1;
+    }
+    if (plan.byPipe.size === 0) return reportNoSpecs(io, args.update);
+    const { manifest, modules } = await importBuild(out);
+    const rt = new ProjectRuntime(manifest, modules, { dataDir: path.join(tmp, 'data'), projectRoot: loaded.project.root, log: () => {} });
+    try {
+      await pushTestdata(rt, loaded.project.root, io);
+      await rt.runOnce();
+      return args.update ? await updateAll(rt, tested, plan, io) : await verifyAll(rt, tested, plan, io);
+    } finally {
+      rt.close();
+    }
+  } finally {
+    if (args.keep) io.out(`Data kept in ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function parseTestArgs(argv: string[], io: CliIO): TestArgs | undefined {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -40,93 +95,140 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
   });
   if (values.help) {
     io.out(TEST_HELP);
-    return 0;
+    return undefined;
   }
   if (positionals.length > 1) throw new UsageError('dtl test takes one PATH');
-  const target = positionals[0] ?? '.';
-  const root = fs.statSync(path.resolve(target)).isDirectory() ? path.resolve(target) : path.dirname(path.resolve(target));
-  const defaultEnv = path.join(root, 'test-env.json');
-  const loaded = loadAndCheck(target, values.env ?? (fs.existsSync(defaultEnv) ? defaultEnv : undefined));
-  const pipeIds = new Set(loaded.check.pipes.map((p) => p.id));
-  let specs: TestSpec[];
+  return { update: values.update, env: values.env, keep: values.keep, target: positionals[0] ?? '.' };
+}
+
+/** sesam-py: no specs is only a warning for verify, but update has nothing to do and fails. */
+function reportNoSpecs(io: CliIO, update: boolean): number {
+  if (update) {
+    io.err('Found no tests (*.test.json) to update (no output or endpoint pipes).');
+    return 1;
+  }
+  io.out('Found no tests (*.test.json) to run.');
+  return 0;
+}
+
+/** One spec's verdict: undefined when it passed, else the lines to report. */
+type Verdict = string[] | undefined;
+
+/** sesam verify: every tested pipe's specs, a pipe without specs counts as a missing test. */
+async function verifyAll(rt: ProjectRuntime, tested: readonly string[], plan: Housekeeping, io: CliIO): Promise<number> {
+  const failed: TestSpec[] = [];
+  const missing: string[] = [];
+  for (const pipe of tested) {
+    const specs = plan.byPipe.get(pipe);
+    if (!specs) {
+      io.err(`No tests references pipe '${pipe}'`);
+      missing.push(pipe);
+      continue;
+    }
+    for (const spec of specs) {
+      if (spec.ignore) continue;
+      const verdict = await verifySpec(rt, spec);
+      if (!verdict) continue;
+      failed.push(spec);
+      for (const line of verdict) io.err(line);
+    }
+  }
+  return summarise(io, rt, plan.byPipe.size, failed, missing);
+}
+
+function summarise(io: CliIO, rt: ProjectRuntime, ran: number, failed: readonly TestSpec[], missing: readonly string[]): number {
+  const root = rt.options.projectRoot;
+  if (failed.length > 0) {
+    io.out(`Failed ${failed.length} of ${ran} tests!`);
+    io.out('Failed pipe id (spec file):');
+    for (const s of failed) io.out(`${s.pipe} (${path.relative(root, s.specFile)})`);
+  }
+  if (missing.length > 0) {
+    io.out(`Missing ${missing.length} tests!`);
+    io.out('Missing test for pipe:');
+    for (const p of missing) io.out(p);
+  }
+  if (failed.length > 0 || missing.length > 0) return 1;
+  io.out(`All tests passed! Ran ${ran} test${ran === 1 ? '' : 's'}.`);
+  return 0;
+}
+
+async function verifySpec(rt: ProjectRuntime, spec: TestSpec): Promise<Verdict> {
+  if (spec.endpoint !== 'json' && spec.endpoint !== 'excel') return [`Test '${spec.name}': the '${spec.endpoint}' endpoint is not supported offline yet (json only).`];
+  const expected = readExpected(spec);
+  if (typeof expected === 'string') return [`Test '${spec.name}': ${expected}`];
+  const current = await currentOutput(rt, spec);
   try {
-    specs = loadSpecs(loaded.project.root, pipeIds);
+    const c = compareOutputs(Array.isArray(expected) ? expected : [expected], current, spec);
+    return c.ok ? undefined : [`Pipe ${spec.pipe} (${spec.name}) failed: ${c.message}`, c.diff];
   } catch (e) {
-    if (e instanceof SpecError) throw new UsageError(e.message);
+    if (e instanceof IncomparableError) return [sortFailure(spec, e)];
     throw e;
   }
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dtl-test-'));
-  const out = await buildOrReport(io, loaded, path.join(tmp, 'build'), false);
-  if (!out) return 1;
-  const { manifest, modules } = await importBuild(out);
-  const rt = new ProjectRuntime(manifest, modules, { dataDir: path.join(tmp, 'data'), projectRoot: loaded.project.root, log: () => {} });
-  let failed = 0;
-  let ran = 0;
+}
+
+/** sesam-py stops with a TypeError here; we fail this test and go on. */
+function sortFailure(spec: TestSpec, e: IncomparableError): string {
+  return `Test '${spec.name}': cannot sort the entities by ${JSON.stringify(spec.fieldsToSortBy)} (Python: ${e.message}).`;
+}
+
+/** The expected file as Python's json module reads it, or why it cannot be read. */
+function readExpected(spec: TestSpec): PyValue | string {
+  const shown = path.relative(process.cwd(), spec.file);
+  let text: string;
   try {
-    await pushTestdata(rt, loaded.project.root, io);
-    await rt.runOnce();
-    for (const spec of specs) {
-      if (spec.ignore) {
-        if (values.update && fs.existsSync(spec.file)) fs.rmSync(spec.file);
-        continue;
-      }
-      if (!rt.runners.has(spec.pipe)) {
-        io.err(`Test '${spec.name}' refers to pipe '${spec.pipe}', which the project does not have.`);
-        failed++;
-        ran++;
-        continue;
-      }
+    text = fs.readFileSync(spec.file, 'utf8');
+  } catch (e) {
+    return `cannot read ${spec.file}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  try {
+    return pyLoads(text);
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    // The config parser says where the error is; Python's reader only decides what is valid.
+    try {
+      parseJsonFile(text, shown);
+    } catch (located) {
+      if (located instanceof JsonFileError) return `the expected file is not valid JSON: ${located.message}`;
+    }
+    return `the expected file is not valid JSON: ${shown}: ${e.message}`;
+  }
+}
+
+/** sesam update: writes each non-ignored spec's expected file from the current output. */
+async function updateAll(rt: ProjectRuntime, tested: readonly string[], plan: Housekeeping, io: CliIO): Promise<number> {
+  let updated = 0;
+  let failed = 0;
+  for (const pipe of tested) {
+    for (const spec of plan.byPipe.get(pipe) ?? []) {
+      if (spec.ignore) continue;
       if (spec.endpoint !== 'json' && spec.endpoint !== 'excel') {
         io.err(`Test '${spec.name}': the '${spec.endpoint}' endpoint is not supported offline yet (json only).`);
         failed++;
-        ran++;
         continue;
       }
-      ran++;
-      const current = (await pipeOutput(rt, spec)).map((e) => JSON.parse(writeJson(e)) as unknown);
-      if (values.update) {
-        fs.mkdirSync(path.dirname(spec.file), { recursive: true });
-        fs.writeFileSync(spec.file, expectedText(current, spec));
-        io.out(`Updated ${path.relative(process.cwd(), spec.file)}`);
-        continue;
-      }
-      if (!fs.existsSync(spec.file)) {
-        io.err(`Test '${spec.name}': no expected file ${path.relative(process.cwd(), spec.file)} (run with --update to write it).`);
-        failed++;
-        continue;
-      }
-      let expected: unknown;
+      let text: string;
       try {
-        expected = parseJsonFile(fs.readFileSync(spec.file, 'utf8'), path.relative(process.cwd(), spec.file));
+        text = expectedText(await currentOutput(rt, spec), spec);
       } catch (e) {
-        const why = e instanceof JsonFileError ? `the expected file is not valid JSON: ${e.message}` : `cannot read ${spec.file}: ${e instanceof Error ? e.message : String(e)}`;
-        io.err(`Test '${spec.name}': ${why}`);
+        if (!(e instanceof IncomparableError)) throw e;
+        io.err(sortFailure(spec, e));
         failed++;
         continue;
       }
-      const c = compareOutputs(Array.isArray(expected) ? expected : [expected], current, spec);
-      if (!c.ok) {
-        failed++;
-        io.err(`Pipe ${spec.pipe} (${spec.name}) failed: ${c.message}`);
-        io.err(c.diff);
-      }
+      fs.mkdirSync(path.dirname(spec.file), { recursive: true });
+      fs.writeFileSync(spec.file, text);
+      io.out(`Updated ${path.relative(process.cwd(), spec.file)}`);
+      updated++;
     }
-  } finally {
-    rt.close();
-    if (values.keep) io.out(`Data kept in ${tmp}`);
-    else fs.rmSync(tmp, { recursive: true, force: true });
   }
-  if (values.update) return 0;
-  if (ran === 0) {
-    io.out('No tests found (add expected/<pipe>.json files, or run dtl test --update).');
-    return 0;
-  }
-  if (failed > 0) {
-    io.out(`Failed ${failed} of ${ran} tests!`);
-    return 1;
-  }
-  io.out(`All tests passed! Ran ${ran} test${ran === 1 ? '' : 's'}.`);
-  return 0;
+  io.out(`${updated} tests updated!`);
+  return failed > 0 ? 1 : 0;
+}
+
+/** The pipe's entities as sesam-py receives them from the pipe entities API. */
+async function currentOutput(rt: ProjectRuntime, spec: TestSpec): Promise<PyValue[]> {
+  return (await pipeOutput(rt, spec)).map((e) => pyFromEntity(e));
 }
 
 /** sesam upload posts testdata/<pipe>.json to each receiver. */

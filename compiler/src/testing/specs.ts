@@ -1,17 +1,17 @@
 /**
- * sesam-py compatible tests: `expected/<name>.test.json` specs and `expected/<name>.json`
- * files, compared the way `sesam verify` does (spec/config-catalog.md §4.3–4.5): `_` keys
- * stripped at every level (except `_id`, and `_deleted` when true), blacklisted paths removed,
- * deletes ignored unless expected, numbers normalised, both sides sorted, then compared as
- * indented sorted-key JSON.
+ * sesam-py compatible tests: `expected/<name>.test.json` specs and the expected files they name,
+ * compared the way `sesam verify` does (spec/config-catalog.md §4.3–4.5): `_` keys stripped at
+ * every level (except `_id`, and `_deleted` when true), blacklisted paths removed, deletes
+ * ignored unless expected, the current output's numbers fixed as sesam-py fixes them, both
+ * sides sorted, then compared as indented sorted-key JSON. Values are Python's (pyjson.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { expectedFileText, pyDumps, sortedJson } from './pyjson.js';
+import { compareLists, expectedFileText, fixNumbers, isPyDict, pyCompare, pyDumps, sortedJson, type PyDict, type PyValue } from './pyjson.js';
 import { JsonFileError, parseJsonFile } from '../syntax/data-file.js';
 
 export interface TestSpec {
-  /** The spec's name (file name without .test.json, or the pipe id). */
+  /** The spec's name: its file name without .test.json. */
   readonly name: string;
   readonly pipe: string;
   /** Expected-output file, absolute. */
@@ -22,54 +22,58 @@ export interface TestSpec {
   readonly ignore: boolean;
   readonly ignoreDeletes: boolean;
   readonly fieldsToSortBy: readonly string[];
-  /** The spec file, when there is one. */
-  readonly specFile?: string;
+  /** The spec file, absolute. */
+  readonly specFile: string;
 }
 
 export class SpecError extends Error {}
 
-/** Specs from expected/*.test.json, plus pipes that only have expected/<pipe>.json. */
-export function loadSpecs(root: string, pipeIds: ReadonlySet<string>): TestSpec[] {
+/**
+ * Every expected/*.test.json (top level only, as sesam-py's glob), in name order. An
+ * expected/<pipe>.json without a spec is not a test.
+ */
+export function loadSpecs(root: string): TestSpec[] {
   const dir = path.join(root, 'expected');
   if (!fs.existsSync(dir)) return [];
-  const names = fs.readdirSync(dir).sort();
-  const specs: TestSpec[] = [];
-  const covered = new Set<string>();
-  for (const n of names) {
-    if (!n.endsWith('.test.json')) continue;
-    const specFile = path.join(dir, n);
-    let raw: unknown;
-    try {
-      raw = parseJsonFile(fs.readFileSync(specFile, 'utf8'), specFile);
-    } catch (e) {
-      throw new SpecError(e instanceof JsonFileError ? `Test spec is not valid JSON: ${e.message}` : `${specFile}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SpecError(`${specFile}: a test spec must be a JSON object ({} is fine)`);
-    const o = raw as Record<string, unknown>;
-    const name = n.slice(0, -'.test.json'.length);
-    const str = (k: string, d: string): string => (typeof o[k] === 'string' ? (o[k] as string) : d);
-    const spec: TestSpec = {
-      name,
-      pipe: str('pipe', name),
-      file: path.join(dir, str('file', `${name}.json`)),
-      endpoint: str('endpoint', 'json'),
-      stage: str('stage', 'sink'),
-      blacklist: Array.isArray(o.blacklist) ? o.blacklist.filter((x): x is string => typeof x === 'string') : [],
-      ignore: o.ignore === true,
-      ignoreDeletes: o.ignore_deletes !== false,
-      fieldsToSortBy: Array.isArray(o.fields_to_sort_by) ? o.fields_to_sort_by.filter((x): x is string => typeof x === 'string') : ['_id'],
-      specFile,
-    };
-    specs.push(spec);
-    covered.add(path.basename(spec.file));
+  return fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.test.json') && fs.statSync(path.join(dir, n)).isFile())
+    .sort()
+    .map((n) => readSpec(root, path.join(dir, n)));
+}
+
+function readSpec(root: string, specFile: string): TestSpec {
+  let raw: unknown;
+  try {
+    raw = parseJsonFile(fs.readFileSync(specFile, 'utf8'), specFile);
+  } catch (e) {
+    throw new SpecError(e instanceof JsonFileError ? `Test spec is not valid JSON: ${e.message}` : `${specFile}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  for (const n of names) {
-    if (!n.endsWith('.json') || n.endsWith('.test.json') || covered.has(n)) continue;
-    const pipe = n.slice(0, -'.json'.length);
-    if (!pipeIds.has(pipe)) continue;
-    specs.push({ name: pipe, pipe, file: path.join(dir, n), endpoint: 'json', stage: 'sink', blacklist: [], ignore: false, ignoreDeletes: true, fieldsToSortBy: ['_id'] });
-  }
-  return specs;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SpecError(`${specFile}: a test spec must be a JSON object ({} is fine)`);
+  const o = raw as Record<string, unknown>;
+  const name = path.basename(specFile).slice(0, -'.test.json'.length);
+  const str = (k: string, d: string): string => (typeof o[k] === 'string' ? (o[k] as string) : d);
+  return {
+    name,
+    pipe: str('pipe', name),
+    file: expectedPath(root, str('file', `${name}.json`)),
+    endpoint: str('endpoint', 'json'),
+    stage: str('stage', 'sink'),
+    blacklist: Array.isArray(o.blacklist) ? o.blacklist.filter((x): x is string => typeof x === 'string') : [],
+    ignore: o.ignore === true,
+    ignoreDeletes: o.ignore_deletes === undefined || o.ignore_deletes === true,
+    fieldsToSortBy: Array.isArray(o.fields_to_sort_by) ? o.fields_to_sort_by.filter((x): x is string => typeof x === 'string') : ['_id'],
+    specFile,
+  };
+}
+
+/**
+ * A spec's `file`, resolved as sesam-py does relative to the project folder: under expected/
+ * unless it already starts with `expected/` (an absolute path stays as it is).
+ */
+export function expectedPath(root: string, file: string): string {
+  const normal = file.split(path.sep).join('/');
+  return normal.startsWith('expected/') ? path.resolve(root, file) : path.resolve(root, 'expected', file);
 }
 
 /** Python fnmatch as a RegExp (`*` crosses dots); sesam-py rewrites `[].` to `.*.`. */
@@ -94,44 +98,57 @@ function fnmatchRegExp(pattern: string): RegExp {
   return new RegExp('^' + src + '$');
 }
 
-/** Removes `_` keys (except `_id`, and `_deleted: true`) at every level and blacklisted paths. */
-export function filterEntity(v: unknown, blacklist: readonly RegExp[], prefix = ''): unknown {
+/**
+ * Removes blacklisted paths and `_` keys (except `_id`, and `_deleted: true`) at every level.
+ * The path joins keys with dots (list positions add nothing); sesam-py turns `\.` in the joined
+ * path into `.` before matching.
+ */
+export function filterEntity(v: PyValue, blacklist: readonly RegExp[], prefix: readonly string[] = []): PyValue {
   if (Array.isArray(v)) return v.map((x) => filterEntity(x, blacklist, prefix));
-  if (v === null || typeof v !== 'object') return v;
-  const out: Record<string, unknown> = {};
+  if (!isPyDict(v)) return v;
+  const out: PyDict = {};
   for (const [k, x] of Object.entries(v)) {
+    const p = [...prefix, k];
+    const joined = p.join('.').replace(/\\\./g, '.');
+    if (blacklist.some((b) => b.test(joined))) continue;
     if (k.startsWith('_') && k !== '_id' && !(k === '_deleted' && x === true)) continue;
-    const p = prefix ? `${prefix}.${k}` : k;
-    if (blacklist.some((b) => b.test(p))) continue;
-    out[k] = filterEntity(x, blacklist, p);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: filterEntity(x, blacklist, p), enumerable: true, writable: true, configurable: true });
+    else out[k] = filterEntity(x, blacklist, p);
   }
   return out;
 }
 
-function sortKey(e: unknown, fields: readonly string[]): string[] {
-  const o = (e ?? {}) as Record<string, unknown>;
-  return [...fields.map((f) => sortedJson(o[f] ?? null)), sortedJson(e)];
+function field(e: PyValue, name: string): PyValue {
+  return isPyDict(e) && Object.prototype.hasOwnProperty.call(e, name) ? e[name]! : null;
 }
 
-export function sortEntities(list: unknown[], fields: readonly string[]): unknown[] {
-  const keyed = list.map((e) => ({ e, k: sortKey(e, fields) }));
-  keyed.sort((a, b) => {
-    for (let i = 0; i < a.k.length; i++) if (a.k[i] !== b.k[i]) return a.k[i]! < b.k[i]! ? -1 : 1;
-    return 0;
+/** sesam-py's sort key: each fields_to_sort_by value (a dict as sorted-key JSON), then the whole entity's JSON. */
+function sortKey(e: PyValue, fields: readonly string[]): PyValue[] {
+  const key: PyValue[] = fields.map((f) => {
+    const v = field(e, f);
+    return isPyDict(v) ? sortedJson(v) : v;
   });
+  key.push(sortedJson(e));
+  return key;
+}
+
+/** Sorts as Python's sorted() with that key; throws IncomparableError where Python raises TypeError. */
+export function sortEntities(list: readonly PyValue[], fields: readonly string[]): PyValue[] {
+  const keyed = list.map((e) => ({ e, k: sortKey(e, fields) }));
+  keyed.sort((a, b) => compareLists(a.k, b.k));
   return keyed.map((x) => x.e);
 }
 
-/** The current output, prepared as sesam-py prepares it before comparing or writing. */
-export function prepareCurrent(current: unknown[], spec: TestSpec, expected: unknown[] | undefined): unknown[] {
-  const bl = spec.blacklist.map(fnmatchRegExp);
-  let out = current.map((e) => filterEntity(e, bl));
-  if (spec.ignoreDeletes) {
-    const expectedDeleted = new Set((expected ?? []).filter((e) => (e as Record<string, unknown>)?.['_deleted'] === true).map((e) => (e as Record<string, unknown>)['_id']));
-    out = out.filter((e) => (e as Record<string, unknown>)['_deleted'] !== true || expectedDeleted.has((e as Record<string, unknown>)['_id']));
+/** Python's `==` for ids (`in` never raises, unlike `<`). */
+function pyEquals(a: PyValue, b: PyValue): boolean {
+  try {
+    return pyCompare(a, b) === 0;
+  } catch {
+    return false;
   }
-  return sortEntities(out, spec.fieldsToSortBy);
 }
+
+const isDeleted = (e: PyValue): boolean => field(e, '_deleted') === true;
 
 export interface Comparison {
   readonly ok: boolean;
@@ -139,9 +156,16 @@ export interface Comparison {
   readonly diff: string;
 }
 
-export function compareOutputs(expected: unknown[], current: unknown[], spec: TestSpec): Comparison {
+/** sesam-py's verify of one json spec: expected as read, current filtered, fixed and sorted. */
+export function compareOutputs(expected: readonly PyValue[], current: readonly PyValue[], spec: TestSpec): Comparison {
   const exp = sortEntities(expected, spec.fieldsToSortBy);
-  const cur = prepareCurrent(current, spec, expected);
+  const bl = spec.blacklist.map(fnmatchRegExp);
+  let cur = current.map((e) => filterEntity(e, bl));
+  if (spec.ignoreDeletes) {
+    const expectedDeletes = expected.filter(isDeleted).map((e) => field(e, '_id'));
+    cur = cur.filter((e) => !isDeleted(e) || expectedDeletes.some((id) => pyEquals(id, field(e, '_id'))));
+  }
+  cur = sortEntities(cur.map(fixNumbers), spec.fieldsToSortBy);
   const a = pyDumps(exp);
   const b = pyDumps(cur);
   if (exp.length !== cur.length) return { ok: false, message: `Length mismatch: expected ${exp.length} entities, got ${cur.length}`, diff: unifiedDiff(a, b, spec.file, 'current output') };
@@ -149,9 +173,12 @@ export function compareOutputs(expected: unknown[], current: unknown[], spec: Te
   return { ok: true, message: '', diff: '' };
 }
 
-export function expectedText(current: unknown[], spec: TestSpec): string {
-  const prepared = prepareCurrent(current, spec, []);
-  return expectedFileText(prepared.filter((e) => (e as Record<string, unknown>)['_deleted'] !== true || !spec.ignoreDeletes));
+/** The expected file sesam-py's update writes for one json spec. */
+export function expectedText(current: readonly PyValue[], spec: TestSpec): string {
+  const bl = spec.blacklist.map(fnmatchRegExp);
+  let out = current.map((e) => fixNumbers(filterEntity(e, bl)));
+  if (spec.ignoreDeletes) out = out.filter((e) => !isDeleted(e));
+  return expectedFileText(sortEntities(out, spec.fieldsToSortBy));
 }
 
 /**

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { copySample, dtl, tempDir } from '../helpers.js';
+import { copySample, dtl, tempDir, writeProject } from '../helpers.js';
 
 const NO_POSITION = /at position \d+|end of JSON input/;
 
@@ -36,21 +36,27 @@ describe('JSON syntax errors in env, expected and spec files', function () {
   });
 
   it('dtl test: a bad or cut-off expected file, and a bad spec', () => {
-    const project = copySample('tutorial');
-    const expected = path.join(project, 'expected', 'customers-with-orders.json');
+    const project = writeProject({
+      'sesam.conf.json': [
+        { _id: 'src', type: 'pipe', source: { type: 'embedded', entities: [{ _id: '1' }] } },
+        { _id: 'out', type: 'pipe', source: { type: 'dataset', dataset: 'src' }, sink: { type: 'http_endpoint' } },
+      ],
+      'expected/out.test.json': '{}',
+    });
+    const expected = path.join(project, 'expected', 'out.json');
     fs.writeFileSync(expected, '[\n {"_id": "1",\n  oops\n]\n');
     const bad = dtl(['test', project]);
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /^Test 'customers-with-orders': the expected file is not valid JSON: \S*customers-with-orders\.json:3:3: Expected a property name, found 'oops'$/m);
+    assert.match(bad.stderr, /^Test 'out': the expected file is not valid JSON: \S*out\.json:3:3: Expected a property name, found 'oops'$/m);
     fs.writeFileSync(expected, '[\n {"_id": "1",\n  "x": ');
     const cut = dtl(['test', project]);
     assert.equal(cut.code, 1);
-    assert.match(cut.stderr, /customers-with-orders\.json:3:\d+: /);
+    assert.match(cut.stderr, /out\.json:3:\d+: /);
     assert.doesNotMatch(cut.stderr, NO_POSITION);
-    fs.writeFileSync(path.join(project, 'expected', 'customers-with-orders.test.json'), '{\n  "pipe": "customers-with-orders",,\n}');
+    fs.writeFileSync(path.join(project, 'expected', 'out.test.json'), '{\n  "pipe": "out",,\n}');
     const spec = dtl(['test', project]);
     assert.equal(spec.code, 2);
-    assert.match(spec.stderr, /Test spec is not valid JSON: \S*customers-with-orders\.test\.json:2:\d+: /);
+    assert.match(spec.stderr, /Test spec is not valid JSON: \S*out\.test\.json:2:\d+: /);
   });
 
   it('dtl.config.json: line and column', () => {

@@ -4,30 +4,60 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { copySample, dtl, writeProject } from '../helpers.js';
 
+/** A source pipe with embedded entities (an input pipe: never tested). */
+function embedded(id: string, entities: unknown[]): unknown {
+  return { _id: id, type: 'pipe', source: { type: 'embedded', entities } };
+}
+
+/** An endpoint pipe reading `from`, with DTL rules. */
+function endpoint(id: string, from: string, rules: unknown[] = [['copy', '*']]): unknown {
+  return { _id: id, type: 'pipe', source: { type: 'dataset', dataset: from }, transform: { type: 'dtl', rules: { default: rules } }, sink: { type: 'http_endpoint' } };
+}
+
+/** Config text for src → out with these rules; a string '@N' is written as the number text N. */
+function withRules(rules: unknown[], entities: unknown[] = [{ _id: 'a' }]): string {
+  return JSON.stringify([embedded('src', entities), endpoint('out', 'src', rules)]).replace(/"@([-+.\w]+)"/g, '$1');
+}
+
+function read(project: string, rel: string): string {
+  return fs.readFileSync(path.join(project, rel), 'utf8');
+}
+
 describe('dtl test', function () {
   this.timeout(120_000);
 
-  it('passes on the tutorial sample and --update rewrites the expected file byte for byte', () => {
+  it('the tutorial sample has no output or endpoint pipe, so, as with sesam-py, it has no tests to run', () => {
     const project = copySample('tutorial');
-    const expected = path.join(project, 'expected', 'customers-with-orders.json');
-    const before = fs.readFileSync(expected, 'utf8');
+    assert.equal(fs.existsSync(path.join(project, 'expected')), false);
+    const r = dtl(['test', project]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Found no tests \(\*\.test\.json\) to run\./);
+    const up = dtl(['test', project, '--update']);
+    assert.equal(up.code, 1);
+    assert.match(up.stderr, /Found no tests \(\*\.test\.json\) to update/);
+    assert.equal(fs.existsSync(path.join(project, 'expected')), false);
+  });
+
+  it('passes after --update, which rewrites the expected file byte for byte; a change fails with a unified diff', () => {
+    const project = writeProject({
+      'sesam.conf.json': [embedded('src', [{ _id: 'a', price: '~f59.90' }]), endpoint('out', 'src')],
+      'expected/out.test.json': '{}',
+    });
+    assert.equal(dtl(['test', project, '--update']).code, 0);
+    const before = read(project, 'expected/out.json');
+    assert.equal(before, '[\n  {\n    "_id": "a",\n    "price": "~f59.90"\n  }\n]\n');
     const r = dtl(['test', project]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /All tests passed! Ran 1 test\./);
     assert.equal(dtl(['test', project, '--update']).code, 0);
-    assert.equal(fs.readFileSync(expected, 'utf8'), before);
-  });
-
-  it('fails with a unified diff when the output differs', () => {
-    const project = copySample('tutorial');
-    const expected = path.join(project, 'expected', 'customers-with-orders.json');
-    fs.writeFileSync(expected, fs.readFileSync(expected, 'utf8').replace('"~f59.90"', '"~f0"').replace('"~f123.90"', '"~f1.00"'));
-    const r = dtl(['test', project]);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /Pipe customers-with-orders \(customers-with-orders\) failed: Content mismatch/);
-    assert.match(r.stderr, /^-    "total": "~f1\.00",$/m);
-    assert.match(r.stderr, /^\+    "total": "~f123\.90",$/m);
-    assert.match(r.stdout, /Failed 1 of 1 tests!/);
+    assert.equal(read(project, 'expected/out.json'), before);
+    fs.writeFileSync(path.join(project, 'expected', 'out.json'), before.replace('"~f59.90"', '"~f1.00"'));
+    const f = dtl(['test', project]);
+    assert.equal(f.code, 1);
+    assert.match(f.stderr, /Pipe out \(out\) failed: Content mismatch/);
+    assert.match(f.stderr, /^-    "price": "~f1\.00"$/m);
+    assert.match(f.stderr, /^\+    "price": "~f59\.90"$/m);
+    assert.match(f.stdout, /Failed 1 of 1 tests!\nFailed pipe id \(spec file\):\nout \(expected\/out\.test\.json\)/);
   });
 
   it('compares as sesam-py does: blacklist, _ keys, ignore_deletes, sort order, testdata, file format', () => {
@@ -60,12 +90,95 @@ describe('dtl test', function () {
     assert.match(f.stderr, /\+    "stamp": "~t/);
   });
 
-  it('reports a spec that names a missing pipe and an invalid spec file', () => {
-    const project = copySample('tutorial');
+  it('compares numbers as Python reads them: big integers exactly, 5.0 is not 5', () => {
+    const project = writeProject({
+      // Config text: JSON.stringify cannot write 9007199254740993 exactly.
+      'sesam.conf.json': withRules([['add', 'mid', '@9007199254740993'], ['add', 'y', 5]]),
+      'expected/out.test.json': '{}',
+    });
+    const write = (text: string): void => fs.writeFileSync(path.join(project, 'expected', 'out.json'), text);
+    write('[{"_id": "a", "mid": 9007199254740993, "y": 5}]');
+    assert.equal(dtl(['test', project]).code, 0);
+    write('[{"_id": "a", "mid": 9007199254740992, "y": 5}]');
+    const offByOne = dtl(['test', project]);
+    assert.equal(offByOne.code, 1);
+    assert.match(offByOne.stderr, /^-    "mid": 9007199254740992,\n\+    "mid": 9007199254740993,$/m);
+    write('[{"_id": "a", "mid": 9007199254740993, "y": 5.0}]');
+    const float = dtl(['test', project]);
+    assert.equal(float.code, 1);
+    assert.match(float.stderr, /^-    "y": 5\.0\n\+    "y": 5$/m);
+  });
+
+  it("--update writes sesam-py's bytes: big integers as its number fixing leaves them, floats as repr, U+2028 raw, Python's _id order", () => {
+    const project = writeProject({
+      'sesam.conf.json': withRules([['copy', '*'], ['add', 'big', '@1180591620717411303424'], ['add', 'mid', '@9007199254740993'], ['add', 'f17', '@1e17'], ['add', 'ls', 'a\u2028b']], [{ _id: 'a b' }, { _id: 'a' }]),
+      'expected/out.test.json': '{}',
+    });
+    assert.equal(dtl(['test', project, '--update']).code, 0);
+    const entity = (id: string): string => `  {\n    "_id": "${id}",\n    "big": 1180591620717411300000,\n    "f17": 1e+17,\n    "ls": "a\u2028b",\n    "mid": 9007199254740993\n  }`;
+    assert.equal(read(project, 'expected/out.json'), `[\n${entity('a')},\n${entity('a b')}\n]\n`);
+    const r = dtl(['test', project]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+
+  it("resolves a spec's file under expected/ unless it already starts with expected/", () => {
+    const project = writeProject({
+      'sesam.conf.json': [embedded('src', [{ _id: 'a', x: 1 }]), endpoint('out', 'src')],
+      'expected/out.test.json': '{"file": "expected/out-data.json"}',
+      'expected/out-data.json': '[\n  {\n    "_id": "a",\n    "x": 1\n  }\n]\n',
+    });
+    const r = dtl(['test', project]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(fs.existsSync(path.join(project, 'expected', 'expected')), false);
+  });
+
+  it('tests the output and endpoint pipes, as sesam-py chooses them, and every one needs a spec', () => {
+    const expectedA = '[\n  {\n    "_id": "a",\n    "x": 1\n  }\n]\n';
+    const project = writeProject({
+      'sesam.conf.json': [
+        embedded('src', [{ _id: 'a', x: 1 }]),
+        { _id: 'internal', type: 'pipe', source: { type: 'dataset', dataset: 'src' } },
+        endpoint('out', 'src'),
+        { _id: 'nulled', type: 'pipe', source: { type: 'dataset', dataset: 'src' }, sink: { type: 'null' } },
+        { _id: 'served-input', type: 'pipe', source: { type: 'embedded', entities: [] }, sink: { type: 'http_endpoint' } },
+      ],
+      'expected/out.test.json': '{}',
+      'expected/out.json': expectedA,
+      // Not a test: sesam-py only reads *.test.json.
+      'expected/nulled.json': expectedA,
+    });
+    const missing = dtl(['test', project]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^No tests references pipe 'nulled'$/m);
+    assert.doesNotMatch(missing.stderr, /'(internal|served-input|src)'/);
+    assert.match(missing.stdout, /^Missing 1 tests!\nMissing test for pipe:\nnulled$/m);
+    assert.doesNotMatch(missing.stdout, /Failed/);
+
+    fs.writeFileSync(path.join(project, 'expected', 'internal.test.json'), '{}');
+    fs.writeFileSync(path.join(project, 'expected', 'internal.json'), expectedA);
+    const internal = dtl(['test', project]);
+    assert.equal(internal.code, 1);
+    assert.match(internal.stderr, /^Test spec 'expected\/internal\.test\.json' references a non-existing output pipe 'internal' - please remove 'expected\/internal\.test\.json'$/m);
+    assert.match(internal.stderr, /^Test specs verify failed, correct errors and retry$/m);
+
+    const up = dtl(['test', project, '--update']);
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.equal(fs.existsSync(path.join(project, 'expected', 'internal.test.json')), false);
+    assert.equal(read(project, 'expected/nulled.test.json'), '{\n}');
+    assert.equal(read(project, 'expected/nulled.json'), expectedA);
+    assert.match(up.stdout, /2 tests updated!/);
+    const after = dtl(['test', project]);
+    assert.equal(after.code, 0, after.stdout + after.stderr);
+    assert.match(after.stdout, /All tests passed! Ran 2 tests\./);
+  });
+
+  it('reports a spec that names a missing pipe or a missing expected file, and an invalid spec file', () => {
+    const project = writeProject({ 'sesam.conf.json': [embedded('src', [{ _id: 'a' }]), endpoint('out', 'src')], 'expected/out.test.json': '{}' });
     fs.writeFileSync(path.join(project, 'expected', 'ghost.test.json'), '{"pipe": "ghost"}');
     const r = dtl(['test', project]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /refers to pipe 'ghost', which the project does not have/);
+    assert.match(r.stderr, /references a non-existing output pipe 'ghost'/);
+    assert.match(r.stderr, /^Test spec 'expected\/out\.test\.json' references non-existing 'expected' output file 'expected\/out\.json'$/m);
     fs.writeFileSync(path.join(project, 'expected', 'ghost.test.json'), '[1');
     const bad = dtl(['test', project]);
     assert.equal(bad.code, 2);
