@@ -16,7 +16,7 @@ import { JsonSyntaxError } from '@dtl/runtime/values/json';
 import type { Entity } from '@dtl/runtime/values/types';
 import { compareOutputs, expectedText, loadSpecs, SpecError, type TestSpec } from '../testing/specs.js';
 import { IncomparableError, pyFromEntity, pyLoads, type PyValue } from '../testing/pyjson.js';
-import { checkSpecs, housekeepSpecs, testedPipes, type Housekeeping } from '../testing/selection.js';
+import { checkSpecs, housekeepSpecs, pipeRole, pipesToTest, testedPipes, withImpliedSpecs, type Housekeeping } from '../testing/selection.js';
 import { loadAndCheck } from './check.js';
 import { JsonFileError, parseJsonFile } from '../syntax/data-file.js';
 import { buildOrReport, importBuild } from './project-commands.js';
@@ -26,15 +26,18 @@ import { FILTERED_KEY } from '@dtl/runtime/engine/compiled-pipe';
 export const TEST_HELP = `Usage: dtl test [PATH] [--update] [--env FILE] [--keep]
 
 Runs sesam-py style tests offline: builds the project, runs it from empty in a temporary data
-folder (pushing testdata/<pipe>.json to receivers first), and compares the output of each
-output pipe (a sink without a dataset) and endpoint pipe (a *_endpoint sink) with the expected
-files of its specs, expected/<name>.test.json (pipe, file, stage, blacklist, ignore,
-ignore_deletes, fields_to_sort_by). Once any spec exists, every such pipe needs one, and a
-spec on any other pipe is an error. The env defaults to test-env.json, as sesam-py's.
+folder (pushing testdata/<pipe>.json to receivers first), and compares pipe output with
+expected files exactly as sesam verify does. The tests are the specs expected/<name>.test.json
+(pipe, file, stage, blacklist, ignore, ignore_deletes, fields_to_sort_by) and every
+expected/<pipe>.json that no spec names (the spec {}). As in sesam-py, once any test exists,
+every output pipe (a sink without a dataset) and endpoint pipe (a *_endpoint sink) needs one.
+A test on another pipe runs too, with a note that sesam-py would not run it. The env defaults
+to test-env.json, as sesam-py's.
 
 Options:
-  --update     as sesam update: delete specs of other pipes, add {} specs for pipes without
-               one, and write the expected files from the current output
+  --update     as sesam update: delete specs of pipes that do not exist, add {} specs for
+               output and endpoint pipes without one, and write the expected files from the
+               current output
   --env FILE   env file (default: test-env.json in the project, when present)
   --keep       keep the temporary data folder and print its path
 Exit status: 0 all passed, 1 failures or the project has errors, 2 usage error.`;
@@ -59,12 +62,16 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
     if (e instanceof SpecError) throw new UsageError(e.message);
     throw e;
   }
-  const tested = testedPipes(loaded.check.pipes);
+  const pipes = loaded.check.pipes;
+  const roles = new Map(pipes.map((p) => [p.id, pipeRole(p)] as const));
+  specs = withImpliedSpecs(loaded.project.root, specs, new Set(roles.keys()));
+  const sesamTested = testedPipes(pipes);
+  const tested = pipesToTest(pipes, specs);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dtl-test-'));
   try {
     const out = await buildOrReport(io, loaded, path.join(tmp, 'build'), false);
     if (!out) return 1;
-    const plan = args.update ? housekeepSpecs(loaded.project.root, specs, tested) : checkSpecs(loaded.project.root, specs, new Set(tested));
+    const plan = args.update ? housekeepSpecs(loaded.project.root, specs, roles, sesamTested) : checkSpecs(loaded.project.root, specs, roles);
     for (const w of plan.warnings) io.err(w);
     for (const e of plan.errors) io.err(e);
     if (plan.errors.length > 0) {

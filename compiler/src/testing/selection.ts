@@ -1,7 +1,9 @@
 /**
- * Which pipes sesam-py tests, and its housekeeping of spec files (spec/config-catalog.md §4.3,
- * §4.4). Only *output* and *endpoint* pipes are tested; once any spec exists, each of them
- * needs one, and a spec on any other pipe is an error (`--update` deletes it instead).
+ * Which pipes are tested, and the housekeeping of spec files (spec/config-catalog.md §4.3,
+ * §4.4). As in sesam-py, every *output* and *endpoint* pipe needs a spec once any exists, and
+ * `--update` gives those without one a `{}` spec. Offline, any pipe can be tested besides:
+ * a spec, or just an expected/<pipe>.json, on an internal pipe is a test too (the issue's
+ * definition of `dtl test`; sesam-py would reject it, which is said as a note).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -53,6 +55,37 @@ export function testedPipes(pipes: readonly PipeModel[]): string[] {
   return [...ids('output'), ...ids('endpoint')];
 }
 
+/** The pipes to test: sesam-py's, then, in config order, any other existing pipe that has specs. */
+export function pipesToTest(pipes: readonly PipeModel[], specs: readonly TestSpec[]): string[] {
+  const sesam = testedPipes(pipes);
+  const named = new Set(specs.map((s) => s.pipe));
+  return [...sesam, ...pipes.filter((p) => named.has(p.id) && !sesam.includes(p.id)).map((p) => p.id)];
+}
+
+/**
+ * Specs plus the tests that are only an expected file: expected/<pipe>.json of an existing
+ * pipe that no spec names as its file stands for the spec `{}` (sesam-py would not run it).
+ */
+export function withImpliedSpecs(root: string, specs: readonly TestSpec[], pipeIds: ReadonlySet<string>): TestSpec[] {
+  const dir = path.join(root, 'expected');
+  if (!fs.existsSync(dir)) return [...specs];
+  const named = new Set(specs.map((s) => s.file));
+  const implied = fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.json') && !n.endsWith('.test.json'))
+    .sort()
+    .map((n) => n.slice(0, -'.json'.length))
+    .filter((pipe) => pipeIds.has(pipe) && !named.has(path.join(dir, `${pipe}.json`)))
+    .map((pipe) => ({ ...defaultSpec(root, pipe, path.join(dir, `${pipe}.test.json`)), implied: true }));
+  return [...specs, ...implied];
+}
+
+/** The note for a test sesam-py would not run: it only tests output and endpoint pipes. */
+function sesamNote(root: string, s: TestSpec, role: PipeRole): string {
+  const what = s.implied ? `'${path.relative(root, s.file)}' (no spec)` : `'${path.relative(root, s.specFile)}'`;
+  return `Note: pipe '${s.pipe}' is an ${role} pipe; sesam-py only tests output and endpoint pipes and would not run ${what}.`;
+}
+
 export interface Housekeeping {
   /** Specs by pipe id, for the tested pipes (and ignored specs on others). */
   readonly byPipe: Map<string, TestSpec[]>;
@@ -68,16 +101,19 @@ function group(specs: readonly TestSpec[]): Map<string, TestSpec[]> {
 }
 
 /**
- * sesam-py's spec checks before verifying: a spec on an untested pipe, or a missing expected
- * file, is an error (the whole run fails before comparing anything); an ignored spec whose
- * expected file still exists is a warning.
+ * The spec checks before verifying: a spec on a pipe that does not exist, or a missing
+ * expected file, is an error (the whole run fails before comparing anything); an ignored
+ * spec whose expected file still exists is a warning; a test on a pipe sesam-py would not
+ * test gets a note.
  */
-export function checkSpecs(root: string, specs: readonly TestSpec[], tested: ReadonlySet<string>): Housekeeping {
+export function checkSpecs(root: string, specs: readonly TestSpec[], roles: ReadonlyMap<string, PipeRole>): Housekeeping {
   const rel = (f: string): string => path.relative(root, f);
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const s of specs) {
-    if (!tested.has(s.pipe)) errors.push(`Test spec '${rel(s.specFile)}' references a non-existing output pipe '${s.pipe}' - please remove '${rel(s.specFile)}'`);
+    const role = roles.get(s.pipe);
+    if (role === undefined) errors.push(`Test spec '${rel(s.specFile)}' references a non-existing pipe '${s.pipe}' - please remove '${rel(s.specFile)}'`);
+    else if (role === 'internal' || role === 'input') warnings.push(sesamNote(root, s, role));
     if (!s.ignore && !fs.existsSync(s.file)) errors.push(`Test spec '${rel(s.specFile)}' references non-existing 'expected' output file '${rel(s.file)}'`);
     else if (s.ignore && fs.existsSync(s.file)) warnings.push(`pipe '${s.pipe}' is ignored, but output file '${rel(s.file)}' still exists`);
   }
@@ -85,30 +121,32 @@ export function checkSpecs(root: string, specs: readonly TestSpec[], tested: Rea
 }
 
 /**
- * sesam-py's housekeeping before update: specs on untested pipes are deleted (ignored ones
- * are kept, with a warning), ignored specs' expected files are deleted, and every tested
- * pipe without a spec gets expected/<pipe>.test.json holding `{\n}` (sesam-py's bytes).
+ * The housekeeping before update, as sesam-py's where it applies: specs on pipes that do not
+ * exist are deleted (ignored ones are kept, with a warning), ignored specs' expected files are
+ * deleted, and every output or endpoint pipe without a spec gets expected/<pipe>.test.json
+ * holding `{\n}` (sesam-py's bytes). Tests of other pipes are kept and updated.
  */
-export function housekeepSpecs(root: string, specs: readonly TestSpec[], tested: readonly string[]): Housekeeping {
+export function housekeepSpecs(root: string, specs: readonly TestSpec[], roles: ReadonlyMap<string, PipeRole>, sesamTested: readonly string[]): Housekeeping {
   const rel = (f: string): string => path.relative(root, f);
-  const testedSet = new Set(tested);
   const warnings: string[] = [];
   const kept: TestSpec[] = [];
   for (const s of specs) {
-    if (!testedSet.has(s.pipe)) {
+    const role = roles.get(s.pipe);
+    if (role === undefined) {
       if (!s.ignore) {
-        warnings.push(`Test spec '${rel(s.specFile)}' references a non-existing output pipe '${s.pipe}' - removing '${rel(s.specFile)}'..`);
+        warnings.push(`Test spec '${rel(s.specFile)}' references a non-existing pipe '${s.pipe}' - removing '${rel(s.specFile)}'..`);
         fs.rmSync(s.specFile, { force: true });
         continue;
       }
-      warnings.push(`Test spec '${rel(s.specFile)}' references a non-existing output pipe '${s.pipe}' but is marked as 'ignore' - consider removing '${rel(s.specFile)}'..`);
-    }
+      warnings.push(`Test spec '${rel(s.specFile)}' references a non-existing pipe '${s.pipe}' but is marked as 'ignore' - consider removing '${rel(s.specFile)}'..`);
+    } else if (role === 'internal' || role === 'input') warnings.push(sesamNote(root, s, role));
     if (s.ignore && fs.existsSync(s.file)) fs.rmSync(s.file);
     kept.push(s);
   }
   const byPipe = group(kept);
-  for (const pipe of tested) {
-    if (byPipe.has(pipe)) continue;
+  for (const pipe of sesamTested) {
+    // sesam-py only runs tests that have a spec file: an expected file alone gets one.
+    if (byPipe.get(pipe)?.some((s) => !s.implied)) continue;
     warnings.push(`Found no spec for pipe ${pipe} - creating empty spec file`);
     const specFile = path.join(root, 'expected', `${pipe}.test.json`);
     fs.mkdirSync(path.dirname(specFile), { recursive: true });

@@ -22,16 +22,15 @@ export interface TestSpec {
   readonly ignore: boolean;
   readonly ignoreDeletes: boolean;
   readonly fieldsToSortBy: readonly string[];
-  /** The spec file, absolute. */
+  /** The spec file, absolute (for a test that is only an expected file, where its spec would be). */
   readonly specFile: string;
+  /** The test is an expected/<pipe>.json without a spec. */
+  readonly implied?: boolean;
 }
 
 export class SpecError extends Error {}
 
-/**
- * Every expected/*.test.json (top level only, as sesam-py's glob), in name order. An
- * expected/<pipe>.json without a spec is not a test.
- */
+/** Every expected/*.test.json (top level only, as sesam-py's glob), in name order. */
 export function loadSpecs(root: string): TestSpec[] {
   const dir = path.join(root, 'expected');
   if (!fs.existsSync(dir)) return [];

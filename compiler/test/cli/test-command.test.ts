@@ -26,16 +26,21 @@ function read(project: string, rel: string): string {
 describe('dtl test', function () {
   this.timeout(120_000);
 
-  it('the tutorial sample has no output or endpoint pipe, so, as with sesam-py, it has no tests to run', () => {
+  it('the tutorial sample carries a test of its internal pipe: it passes, noting that sesam-py would not run it, and --update keeps it byte for byte', () => {
     const project = copySample('tutorial');
-    assert.equal(fs.existsSync(path.join(project, 'expected')), false);
+    const before = read(project, 'expected/customers-with-orders.json');
     const r = dtl(['test', project]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /Found no tests \(\*\.test\.json\) to run\./);
+    assert.match(r.stdout, /All tests passed! Ran 1 test\./);
+    assert.match(r.stderr, /Note: pipe 'customers-with-orders' is an internal pipe; sesam-py only tests output and endpoint pipes/);
     const up = dtl(['test', project, '--update']);
-    assert.equal(up.code, 1);
-    assert.match(up.stderr, /Found no tests \(\*\.test\.json\) to update/);
-    assert.equal(fs.existsSync(path.join(project, 'expected')), false);
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.equal(read(project, 'expected/customers-with-orders.json'), before);
+    assert.equal(fs.existsSync(path.join(project, 'expected', 'customers-with-orders.test.json')), true, 'the spec is kept');
+    fs.writeFileSync(path.join(project, 'expected', 'customers-with-orders.json'), before.replace('"~f83.90"', '"~f83.91"'));
+    const f = dtl(['test', project]);
+    assert.equal(f.code, 1);
+    assert.match(f.stderr, /Content mismatch/);
   });
 
   it('passes after --update, which rewrites the expected file byte for byte; a change fails with a unified diff', () => {
@@ -132,7 +137,7 @@ describe('dtl test', function () {
     assert.equal(fs.existsSync(path.join(project, 'expected', 'expected')), false);
   });
 
-  it('tests the output and endpoint pipes, as sesam-py chooses them, and every one needs a spec', () => {
+  it('tests the output and endpoint pipes sesam-py chooses, each needing a test, and any other pipe given a spec or an expected file', () => {
     const expectedA = '[\n  {\n    "_id": "a",\n    "x": 1\n  }\n]\n';
     const project = writeProject({
       'sesam.conf.json': [
@@ -144,8 +149,6 @@ describe('dtl test', function () {
       ],
       'expected/out.test.json': '{}',
       'expected/out.json': expectedA,
-      // Not a test: sesam-py only reads *.test.json.
-      'expected/nulled.json': expectedA,
     });
     const missing = dtl(['test', project]);
     assert.equal(missing.code, 1);
@@ -154,22 +157,23 @@ describe('dtl test', function () {
     assert.match(missing.stdout, /^Missing 1 tests!\nMissing test for pipe:\nnulled$/m);
     assert.doesNotMatch(missing.stdout, /Failed/);
 
-    fs.writeFileSync(path.join(project, 'expected', 'internal.test.json'), '{}');
-    fs.writeFileSync(path.join(project, 'expected', 'internal.json'), expectedA);
-    const internal = dtl(['test', project]);
-    assert.equal(internal.code, 1);
-    assert.match(internal.stderr, /^Test spec 'expected\/internal\.test\.json' references a non-existing output pipe 'internal' - please remove 'expected\/internal\.test\.json'$/m);
-    assert.match(internal.stderr, /^Test specs verify failed, correct errors and retry$/m);
+    // An expected file alone is a test (the spec {}), on any pipe; an internal one gets a note.
+    fs.writeFileSync(path.join(project, 'expected', 'nulled.json'), expectedA);
+    fs.writeFileSync(path.join(project, 'expected', 'internal.json'), expectedA.replace('"x": 1', '"x": 2'));
+    const implied = dtl(['test', project]);
+    assert.equal(implied.code, 1, implied.stdout + implied.stderr);
+    assert.match(implied.stderr, /^Note: pipe 'internal' is an internal pipe; sesam-py only tests output and endpoint pipes and would not run 'expected\/internal\.json' \(no spec\)\.$/m);
+    assert.match(implied.stdout, /^Failed 1 of 3 tests!\nFailed pipe id \(spec file\):\ninternal \(expected\/internal\.test\.json\)$/m);
 
     const up = dtl(['test', project, '--update']);
     assert.equal(up.code, 0, up.stdout + up.stderr);
-    assert.equal(fs.existsSync(path.join(project, 'expected', 'internal.test.json')), false);
-    assert.equal(read(project, 'expected/nulled.test.json'), '{\n}');
-    assert.equal(read(project, 'expected/nulled.json'), expectedA);
-    assert.match(up.stdout, /2 tests updated!/);
+    assert.equal(read(project, 'expected/nulled.test.json'), '{\n}', 'output pipes get the spec sesam-py needs');
+    assert.equal(fs.existsSync(path.join(project, 'expected', 'internal.test.json')), false, 'other tests stay as they are');
+    assert.equal(read(project, 'expected/internal.json'), expectedA);
+    assert.match(up.stdout, /3 tests updated!/);
     const after = dtl(['test', project]);
     assert.equal(after.code, 0, after.stdout + after.stderr);
-    assert.match(after.stdout, /All tests passed! Ran 2 tests\./);
+    assert.match(after.stdout, /All tests passed! Ran 3 tests\./);
   });
 
   it('reports a spec that names a missing pipe or a missing expected file, and an invalid spec file', () => {
@@ -177,7 +181,7 @@ describe('dtl test', function () {
     fs.writeFileSync(path.join(project, 'expected', 'ghost.test.json'), '{"pipe": "ghost"}');
     const r = dtl(['test', project]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /references a non-existing output pipe 'ghost'/);
+    assert.match(r.stderr, /references a non-existing pipe 'ghost'/);
     assert.match(r.stderr, /^Test spec 'expected\/out\.test\.json' references non-existing 'expected' output file 'expected\/out\.json'$/m);
     fs.writeFileSync(path.join(project, 'expected', 'ghost.test.json'), '[1');
     const bad = dtl(['test', project]);
