@@ -49,8 +49,12 @@ interface FindStep {
   readonly inner: string;
 }
 
-/** A context's path back to the source: steps applied to the context's `_S` entities. */
-type Chain = { readonly dataset: string; readonly steps: FindStep[] } | null;
+/**
+ * A context's path back to the source: steps applied to the context's `_S` entities. When a
+ * hops `return` projects its alias (`b.x`, `["dict", "m", "b.ref"]`), `_S` is that projection
+ * of an entity of `dataset`: `project` is the JS function from the entity to `_S`.
+ */
+type Chain = { readonly dataset: string; readonly steps: FindStep[]; readonly project?: string } | null;
 
 interface Ctx {
   /** Number of enclosing function expressions (the current `_` is `_${depth-1}`). */
@@ -521,15 +525,28 @@ export class DtlCompiler {
 
   // ------------------------------------------------------------------ dependency tracking
 
-  /** The chain of the entities a spec returns (its last alias), for chained specs and apply-hops. */
+  /**
+   * The chain of what a spec returns, for chained specs and apply-hops: its last alias, one
+   * returned alias, or a projection of one alias (then `_S` is the projection's value).
+   */
   private chainAfterSpec(spec: HopsSpec, chain: Chain): Chain {
     if (chain === null || !spec.trackDependencies || spec.recurse) return null;
-    if (spec.return && !(spec.return.k === 'aliases' && spec.return.aliases.length === 1)) return null;
-    const alias = spec.return?.k === 'aliases' ? spec.return.aliases[0]! : spec.datasets[spec.datasets.length - 1]!.alias;
     const dsOf = new Map(spec.datasets.map((d) => [d.alias, d.dataset]));
-    const plan = joinPlan(spec);
-    const steps = this.reverse(alias, plan, dsOf, chain);
-    return steps ? { dataset: dsOf.get(alias)!, steps } : null;
+    let alias: string;
+    let project: string | undefined;
+    if (!spec.return) alias = spec.datasets[spec.datasets.length - 1]!.alias;
+    else if (spec.return.k === 'aliases') {
+      if (spec.return.aliases.length !== 1) return null;
+      alias = spec.return.aliases[0]!;
+    } else {
+      const expr = spec.return.k === 'path' ? spec.return.path : spec.return.expr;
+      const over = spec.datasets.find((d) => isPureOver(expr, d.alias));
+      if (!over) return null;
+      alias = over.alias;
+      project = this.entityFn(expr, alias);
+    }
+    const steps = this.reverse(alias, joinPlan(spec), dsOf, chain);
+    return steps ? { dataset: dsOf.get(alias)!, steps, ...(project === undefined ? {} : { project }) } : null;
   }
 
   private chainAfterSpecs(specs: HopsSpec[], chain: Chain): Chain {
@@ -547,8 +564,11 @@ export class DtlCompiler {
     if (!isPureOver(j.outer.expr, j.outer.alias)) return null;
     const keys = this.entityFn(j.inner.expr, alias);
     const parentDataset = j.outer.alias === '_S' ? chain.dataset : dsOf.get(j.outer.alias)!;
-    const byId = isIdPath(j.outer.expr);
-    const inner = this.entityFn(j.outer.expr, j.outer.alias);
+    // A projected `_S` is a function of the parent entity: its join value goes through it.
+    const projected = j.outer.alias === '_S' ? chain.project : undefined;
+    const byId = isIdPath(j.outer.expr) && projected === undefined;
+    const direct = this.entityFn(j.outer.expr, j.outer.alias);
+    const inner = projected === undefined ? direct : `(e) => (${direct})((${projected})(e))`;
     const step: FindStep = { keys, dataset: parentDataset, byId, index: byId ? '_id' : indexName(parentDataset, inner), inner };
     const rest = j.outer.alias === '_S' ? chain.steps : this.reverse(j.outer.alias, plan, dsOf, chain);
     return rest === null ? null : [step, ...rest];
@@ -556,6 +576,7 @@ export class DtlCompiler {
 
   private collectDependencies(spec: HopsSpec, plan: JoinPlan, chain: Chain, dsOf: Map<string, string>): void {
     if (!spec.trackDependencies) return;
+    const recursion = spec.recurse ? this.recursion(spec, plan, chain, dsOf) : undefined;
     for (const d of spec.datasets) {
       const steps = this.reverse(d.alias, plan, dsOf, chain);
       const j = plan.order.find((x) => x.inner.alias === d.alias);
@@ -563,12 +584,36 @@ export class DtlCompiler {
         if (j && chain !== null) this.untracked.push(j.node);
         continue;
       }
-      const code = `{ dataset: ${JSON.stringify(d.dataset)}, steps: [${steps
-        .map((s) => `{ keys: ${s.keys}, dataset: ${JSON.stringify(s.dataset)}, byId: ${s.byId}, index: ${JSON.stringify(s.index)}, inner: ${s.inner} }`)
-        .join(', ')}] }`;
+      let recursive = '';
+      if (recursion) {
+        // Deeper levels: from the changed entity to the spec's results one level up.
+        const first = this.reverse(d.alias, plan, dsOf, recursion.self);
+        if (first) recursive = `, recursive: { first: ${stepsJs(first)}, repeat: ${stepsJs(recursion.repeat)}, then: ${stepsJs(recursion.then)}, max: ${spec.maxDepth === null ? 'null' : spec.maxDepth} }`;
+      }
+      const code = `{ dataset: ${JSON.stringify(d.dataset)}, steps: ${stepsJs(steps)}${recursive} }`;
       this.dependencies.push({ dataset: d.dataset, code, path: steps.map((x) => x.dataset), join: { node: j.node, hopped: j.inner.expr, other: j.outer.expr } });
     }
   }
+
+  /**
+   * How a recursive spec's results lead back to the source. A level's `_S` is a result of the
+   * level before, an entity of the returned alias's dataset (`self`): `repeat` goes from
+   * results to the results they came from, `then` from results of the first level to the
+   * source. Undefined when the spec returns something other than one alias.
+   */
+  private recursion(spec: HopsSpec, plan: JoinPlan, chain: Chain, dsOf: Map<string, string>): { self: Chain; repeat: FindStep[]; then: FindStep[] } | undefined {
+    if (chain === null) return undefined;
+    if (spec.return && !(spec.return.k === 'aliases' && spec.return.aliases.length === 1)) return undefined;
+    const result = spec.return?.k === 'aliases' ? spec.return.aliases[0]! : spec.datasets[spec.datasets.length - 1]!.alias;
+    const self: Chain = { dataset: dsOf.get(result)!, steps: [] };
+    const repeat = this.reverse(result, plan, dsOf, self);
+    const then = this.reverse(result, plan, dsOf, chain);
+    return repeat && then ? { self, repeat, then } : undefined;
+  }
+}
+
+function stepsJs(steps: readonly FindStep[]): string {
+  return `[${steps.map((s) => `{ keys: ${s.keys}, dataset: ${JSON.stringify(s.dataset)}, byId: ${s.byId}, index: ${JSON.stringify(s.index)}, inner: ${s.inner} }`).join(', ')}]`;
 }
 
 interface JoinSide {

@@ -307,6 +307,58 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     r.close();
   });
 
+  it('dependency tracking follows recursive hops to any depth: a change three levels down reprocesses the sources above it', async () => {
+    const r = await start({
+      'sesam.conf.json': [
+        ...receivers('people', 'parents'),
+        dtlPipe('lineage', 'people', {
+          default: [['copy', '_id'], ['add', 'names', ['sorted', ['map', '_.name', ['hops', { datasets: ['parents b'], where: [['eq', '_S.parent', 'b._id']], recurse: true }]]]]],
+        }),
+      ],
+    });
+    await receive(r, 'people', [{ _id: 'a1', parent: 'b1' }, { _id: 'a2', parent: 'b9' }]);
+    await receive(r, 'parents', [{ _id: 'b1', parent: 'b2', name: 'one' }, { _id: 'b2', parent: 'b3', name: 'two' }, { _id: 'b3', name: 'three' }, { _id: 'b9', name: 'nine' }]);
+    await r.rt.runOnce();
+    const names = (): Record<string, unknown> => Object.fromEntries(r.dataset('lineage').map((e) => [e._id, e.names]));
+    // The root (the person, who has no name) comes first: exclude_root is off.
+    assert.deepEqual(names(), { a1: [null, 'one', 'three', 'two'], a2: [null, 'nine'] });
+    await receive(r, 'parents', [{ _id: 'b3', parent: 'b4', name: 'THREE' }, { _id: 'b4', name: 'four' }]);
+    const s = await r.rt.runOnce();
+    assert.equal(s.runs.find((x) => x.pipe === 'lineage')!.tracked, 1, 'only a1 is reprocessed');
+    assert.deepEqual(names(), { a1: [null, 'THREE', 'four', 'one', 'two'], a2: [null, 'nine'] });
+    await receive(r, 'parents', [{ _id: 'b2', _deleted: true }]);
+    await r.rt.runOnce();
+    assert.deepEqual(names(), { a1: [null, 'one'], a2: [null, 'nine'] });
+    r.close();
+  });
+
+  it('dependency tracking follows apply-hops through a return that projects the hopped entity (a path or an expression)', async () => {
+    const r = await start({
+      'sesam.conf.json': [
+        ...receivers('a', 'b', 'c'),
+        dtlPipe('by-path', 'a', {
+          default: [['copy', '_id'], ['add', 'bs', ['apply-hops', 'r', { datasets: ['b b'], where: [['eq', '_S.k', 'b.k']], return: 'b.x' }]]],
+          r: [['add', 'cs', ['hops', { datasets: ['c c'], where: [['eq', '_S.m', 'c.m']], return: 'c.v' }]]],
+        }),
+        dtlPipe('by-expr', 'a', {
+          default: [['copy', '_id'], ['add', 'bs', ['apply-hops', 'r', { datasets: ['b b'], where: [['eq', '_S.k', 'b.k']], return: ['dict', 'm', 'b.ref'] }]]],
+          r: [['add', 'cs', ['hops', { datasets: ['c c'], where: [['eq', '_S.m', 'c.m']], return: 'c.v' }]]],
+        }),
+      ],
+    });
+    await receive(r, 'a', [{ _id: 'a1', k: 'x' }, { _id: 'a2', k: 'y' }]);
+    await receive(r, 'b', [{ _id: 'b1', k: 'x', x: { m: 'm1' }, ref: 'm1' }, { _id: 'b2', k: 'y', x: { m: 'm2' }, ref: 'm2' }]);
+    await receive(r, 'c', [{ _id: 'c1', m: 'm1', v: 1 }, { _id: 'c2', m: 'm2', v: 1 }]);
+    await r.rt.runOnce();
+    await receive(r, 'c', [{ _id: 'c1', m: 'm1', v: 2 }]);
+    const s = await r.rt.runOnce();
+    for (const pipe of ['by-path', 'by-expr']) {
+      assert.equal(s.runs.find((x) => x.pipe === pipe)!.tracked, 1, `${pipe}: only a1 is reprocessed`);
+      assert.deepEqual(Object.fromEntries(r.dataset(pipe).map((e) => [e._id, e.bs])), { a1: [{ cs: [2] }], a2: [{ cs: [1] }] }, pipe);
+    }
+    r.close();
+  });
+
   it('dependency tracking reprocesses exactly the joined entities when thousands of hopped entities change at once', async () => {
     const r = await start({
       'sesam.conf.json': [

@@ -31,6 +31,17 @@ export interface CompiledDependencyStep {
 export interface CompiledDependency {
   readonly dataset: string;
   readonly steps: readonly CompiledDependencyStep[];
+  /**
+   * For a recursive hops: a changed entity deeper than the first level is reached from the
+   * spec's results one level up (`first`), those from theirs (`repeat`, at most `max` - 2 times,
+   * or to a fixpoint without max depth), and the source from any of them (`then`).
+   */
+  readonly recursive?: {
+    readonly first: readonly CompiledDependencyStep[];
+    readonly repeat: readonly CompiledDependencyStep[];
+    readonly then: readonly CompiledDependencyStep[];
+    readonly max: number | null;
+  };
 }
 
 export interface PipeInstance {

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { atomicWriteJson, readJsonFile, type Store } from '../store/index.js';
 import type { FnContext } from '../functions/types.js';
 import { DateTime, type Entity, type Value } from '../values/types.js';
-import { TransformChain, type CompiledDependency, type PipeModule } from './compiled-pipe.js';
+import { TransformChain, type CompiledDependency, type CompiledDependencyStep, type PipeModule } from './compiled-pipe.js';
 import type { DataAccess } from './data-access.js';
 import { HopsExecutor, joinKeys } from './hops.js';
 import type { ManifestPipe, ManifestSystem } from './manifest.js';
@@ -288,14 +288,45 @@ export class PipeRunner {
     return ids;
   }
 
+  /** Source ids a batch of changed versions reaches through one inverted join (and its recursion). */
   private walk(dep: CompiledDependency, start: Entity[]): string[] {
+    const ids = this.walkSteps(dep.steps, start);
+    const rec = dep.recursive;
+    if (rec === undefined) return ids;
+    // Results of the recursive spec from which the changed entities were reached, level by level up.
+    const reached = new Map<string, Entity>();
+    let frontier = this.walkEntities(rec.first, start);
+    for (let level = 0; frontier.length > 0; level++) {
+      const fresh = frontier.filter((e) => !reached.has(e['_id'] as string));
+      for (const e of fresh) reached.set(e['_id'] as string, e);
+      if (rec.max !== null && level >= rec.max - 2) break;
+      frontier = this.walkEntities(rec.repeat, fresh);
+    }
+    return [...ids, ...this.walkSteps(rec.then, [...reached.values()])];
+  }
+
+  /** The entities the steps lead to (by-id steps included). */
+  private walkEntities(steps: readonly CompiledDependencyStep[], start: Entity[]): Entity[] {
     let current = start;
-    for (let i = 0; i < dep.steps.length; i++) {
-      const step = dep.steps[i]!;
+    for (const step of steps) {
+      if (current.length === 0) return [];
       const keys: Value[] = [];
       for (const e of current) for (const k of joinKeys(step.keys(e))) keys.push(k);
       if (keys.length === 0) return [];
-      const last = i === dep.steps.length - 1;
+      current = step.byId ? this.env.data.byIds(step.dataset, new Set(keys.filter((k): k is string => typeof k === 'string'))) : [...this.env.data.lookup(step.dataset, step.index, step.inner, keys)];
+    }
+    return current;
+  }
+
+  private walkSteps(steps: readonly CompiledDependencyStep[], start: Entity[]): string[] {
+    if (start.length === 0) return [];
+    let current = start;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      const keys: Value[] = [];
+      for (const e of current) for (const k of joinKeys(step.keys(e))) keys.push(k);
+      if (keys.length === 0) return [];
+      const last = i === steps.length - 1;
       if (step.byId) {
         const ids = [...new Set(keys.filter((k): k is string => typeof k === 'string'))];
         if (last) return ids;
