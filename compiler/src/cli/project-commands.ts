@@ -37,6 +37,8 @@ export async function buildOrReport(io: CliIO, loaded: Loaded, outDir: string, b
     printDiagnostics(io, loaded.project, out.diagnostics, true);
     return undefined;
   }
+  // What the build itself found (untracked joins); the check's own findings are dtl check's to report.
+  printDiagnostics(io, loaded.project, out.diagnostics.filter((d) => d.code.startsWith('build-')));
   return out;
 }
 

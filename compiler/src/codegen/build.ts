@@ -14,7 +14,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { CheckResult, CheckedPipe } from '../check/check-project.js';
 import type { EnvVars } from '../config/env.js';
 import { walkProgram } from '../dtl/walk.js';
-import type { JsonObject } from '../syntax/tree.js';
+import type { JsonArray, JsonObject } from '../syntax/tree.js';
 import { member, toPlain } from '../syntax/nav.js';
 import { headRange } from '../check/check-project.js';
 import { runtimeModuleUrl } from '../paths.js';
@@ -68,7 +68,8 @@ export async function buildProject(check: CheckResult, options: BuildOptions): P
   const manifestPipes: ManifestPipe[] = [];
   for (const [i, pipe] of ordered.entries()) {
     try {
-      const { code, manifest } = compilePipe(pipe, i, metadataNode, options.env, options.toolVersion, systemTypes);
+      const { code, manifest, warnings } = compilePipe(pipe, i, metadataNode, options.env, options.toolVersion, systemTypes);
+      diagnostics.push(...warnings);
       modules.push({ file: manifest.module, code });
       manifestPipes.push(manifest);
     } catch (e) {
@@ -76,7 +77,7 @@ export async function buildProject(check: CheckResult, options: BuildOptions): P
       else throw e;
     }
   }
-  if (diagnostics.length > 0) return { ok: false, diagnostics: [...check.diagnostics, ...diagnostics], outDir };
+  if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics: [...check.diagnostics, ...diagnostics], outDir };
 
   const namespaceMap = namespaceDefaults(metadataNode);
   const manifest: Manifest = {
@@ -113,7 +114,7 @@ export async function buildProject(check: CheckResult, options: BuildOptions): P
       plugins: [{ name: 'file-urls', setup(b) { b.onResolve({ filter: /^file:\/\// }, (args) => ({ path: fileURLToPath(args.path) })); } }],
     });
   }
-  return { ok: true, diagnostics: check.diagnostics, manifest, outDir, entry, bundle };
+  return { ok: true, diagnostics: [...check.diagnostics, ...diagnostics], manifest, outDir, entry, bundle };
 }
 
 function entryModule(pipes: readonly ManifestPipe[]): string {
@@ -143,7 +144,7 @@ function moduleName(index: number, id: string): string {
   return `pipes/${String(index).padStart(3, '0')}-${id.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 60)}.mjs`;
 }
 
-function compilePipe(pipe: CheckedPipe, index: number, metadata: JsonObject | undefined, env: EnvVars | undefined, toolVersion: string, systemTypes: ReadonlyMap<string, string>): { code: string; manifest: ManifestPipe } {
+function compilePipe(pipe: CheckedPipe, index: number, metadata: JsonObject | undefined, env: EnvVars | undefined, toolVersion: string, systemTypes: ReadonlyMap<string, string>): { code: string; manifest: ManifestPipe; warnings: Diagnostic[] } {
   const file = pipe.entity.file.display;
   const cx: ResolveContext = { pipeId: pipe.id, file, env, systemTypes };
   const source = effectiveSource(pipe.source, cx);
@@ -156,6 +157,7 @@ function compilePipe(pipe: CheckedPipe, index: number, metadata: JsonObject | un
   const transforms: ManifestTransform[] = [];
   const dependencies: ManifestDependency[] = [];
   const depCode: string[] = [];
+  const warnings: Diagnostic[] = [];
   const hops = new Set<string>();
   const sourceDataset = source.type === 'dataset' ? source.dataset : undefined;
 
@@ -188,6 +190,7 @@ function compilePipe(pipe: CheckedPipe, index: number, metadata: JsonObject | un
         depCode.push(d.code);
         dependencies.push(describeDependency(d, pipe));
       }
+      for (const node of compiler.untracked) warnings.push(untrackedWarning(pipe, file, node));
       dtlIndex++;
     }
   }
@@ -215,7 +218,18 @@ function compilePipe(pipe: CheckedPipe, index: number, metadata: JsonObject | un
     hops: [...hops],
     dependencies,
   };
-  return { code, manifest };
+  return { code, manifest, warnings };
+}
+
+/** A join whose changes will not reprocess the source: said at build time, not discovered in the data. */
+function untrackedWarning(pipe: CheckedPipe, file: string, node: JsonArray): Diagnostic {
+  return {
+    code: 'build-untracked',
+    severity: 'warning',
+    message: `Pipe '${pipe.id}': dependency tracking cannot follow this join (it reads _T, _P or _, or comes after a recursive hops or a return over several aliases), so a change on its hopped side does not reprocess the source entities; add "track-dependencies": false to the hops to say so.`,
+    file,
+    range: node.range,
+  };
 }
 
 function checkImplemented(program: NonNullable<CheckedPipe['dtl'][number]['program']>, pipe: CheckedPipe, file: string): void {

@@ -88,6 +88,7 @@ export class DtlCompiler {
   private readonly defaultApplied: boolean;
   readonly dependencies: DependencyOut[] = [];
   /** Joins whose inversion is impossible (the outer side is not an expression over _S). */
+  /** Joins of hops that track dependencies but that the inversion cannot follow. */
   readonly untracked: JsonArray[] = [];
   /** Datasets read by hops (for the manifest). */
   readonly hopsDatasets = new Set<string>();
@@ -581,7 +582,8 @@ export class DtlCompiler {
       const steps = this.reverse(d.alias, plan, dsOf, chain);
       const j = plan.order.find((x) => x.inner.alias === d.alias);
       if (!steps || !j) {
-        if (j && chain !== null) this.untracked.push(j.node);
+        // Without a dataset source there is nothing to track; otherwise the join is lost.
+        if (j && (chain !== null || this.opts.sourceDataset !== undefined)) this.untracked.push(j.node);
         continue;
       }
       let recursive = '';

@@ -359,6 +359,23 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     r.close();
   });
 
+  it('a join dependency tracking cannot follow is a build warning at its position, unless the hops says track-dependencies false', async () => {
+    const hops = (extra: Record<string, unknown>): Record<string, unknown> => ({ datasets: ['b b'], where: [['eq', '_T.x', 'b.k']], ...extra });
+    const warnings = async (extra: Record<string, unknown>): Promise<{ code: string; line: number }[]> => {
+      const dir = writeProject({
+        'sesam.conf.json': [...receivers('a', 'b'), dtlPipe('o', 'a', { default: [['add', 'x', 1], ['add', 'bs', ['hops', hops(extra)]]] })],
+      });
+      const check = checkProject(loadProject(dir));
+      const out = await buildProject(check, { outDir: path.join(dir, 'out'), bundle: false, toolVersion: 'test' });
+      assert.ok(out.ok, 'a warning does not stop the build');
+      return out.diagnostics.filter((d) => d.code.startsWith('build-')).map((d) => ({ code: d.code, line: d.range.line }));
+    };
+    const found = await warnings({});
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.code, 'build-untracked');
+    assert.deepEqual(await warnings({ 'track-dependencies': false }), []);
+  });
+
   it('dependency tracking reprocesses exactly the joined entities when thousands of hopped entities change at once', async () => {
     const r = await start({
       'sesam.conf.json': [
