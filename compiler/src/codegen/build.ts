@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import type { Manifest, ManifestDependency, ManifestPipe, ManifestTransform } from '@dtl/runtime/engine/manifest';
+import type { Manifest, ManifestDependency, ManifestPipe, ManifestSource, ManifestTransform } from '@dtl/runtime/engine/manifest';
 import { implementationOf } from '@dtl/runtime/functions/index';
 import type { Diagnostic } from '../diagnostics.js';
 import type { CheckResult, CheckedPipe } from '../check/check-project.js';
@@ -147,7 +147,7 @@ function moduleName(index: number, id: string): string {
 function compilePipe(pipe: CheckedPipe, index: number, metadata: JsonObject | undefined, env: EnvVars | undefined, toolVersion: string, systemTypes: ReadonlyMap<string, string>): { code: string; manifest: ManifestPipe; warnings: Diagnostic[] } {
   const file = pipe.entity.file.display;
   const cx: ResolveContext = { pipeId: pipe.id, file, env, systemTypes };
-  const source = effectiveSource(pipe.source, cx);
+  const source = withGlobalDefaults(effectiveSource(pipe.source, cx), metadata);
   const sink = effectiveSink(pipe.sink, cx);
   const pump = effectivePump(pipe.entity.node, source, sink, cx);
   const ns = namespaceSettings(pipe.entity.node, metadata, source, sink, pipe.id);
@@ -219,6 +219,17 @@ function compilePipe(pipe: CheckedPipe, index: number, metadata: JsonObject | un
     dependencies,
   };
   return { code, manifest, warnings };
+}
+
+/**
+ * Source settings the service metadata's `global_defaults` give every pipe that does not set
+ * them (docs: service metadata). Only `if_source_empty` matters to the local runtime.
+ */
+function withGlobalDefaults(source: ManifestSource, metadata: JsonObject | undefined): ManifestSource {
+  const defaults = metadata ? member(metadata, 'global_defaults')?.value : undefined;
+  const ifEmpty = defaults?.kind === 'object' ? member(defaults, 'if_source_empty')?.value : undefined;
+  if (ifEmpty?.kind !== 'string' || source.config.if_source_empty !== undefined) return source;
+  return { ...source, config: { ...source.config, if_source_empty: ifEmpty.value } };
 }
 
 /** A join whose changes will not reprocess the source: said at build time, not discovered in the data. */

@@ -152,4 +152,23 @@ describe('runtime: json and csv source edge cases', function () {
     assert.deepEqual(r.dataset('open').map((e) => e._id), [], 'accept deletes what the empty source no longer has');
     r.close();
   });
+
+  it('global_defaults.if_source_empty in the service metadata applies to pipes that do not set it', async () => {
+    const dir = writeProject({
+      'list.json': '[{"_id": "a"}]',
+      'sesam.conf.json': [
+        { _id: 'node', type: 'metadata', global_defaults: { if_source_empty: 'fail' } },
+        files,
+        { _id: 'accepting', type: 'pipe', source: { type: 'json', system: 'files', url: 'list.json', if_source_empty: 'accept' } },
+        { _id: 'defaulted', type: 'pipe', source: { type: 'json', system: 'files', url: 'list.json' } },
+      ],
+    });
+    const r = await start({}, dir);
+    await r.rt.runOnce();
+    fs.writeFileSync(path.join(dir, 'list.json'), '[]');
+    await assert.rejects(r.rt.runOnce(), /Pipe 'defaulted': the source returned no entities and "if_source_empty" is "fail"/);
+    assert.deepEqual(r.dataset('defaulted').map((e) => e._id), ['a']);
+    assert.deepEqual(r.dataset('accepting').map((e) => e._id), [], 'the pipe\'s own setting wins');
+    r.close();
+  });
 });
