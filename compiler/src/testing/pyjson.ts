@@ -5,7 +5,7 @@
  * fixing, Python's ordering for sort keys, and the writer for `json.dumps(indent=2,
  * sort_keys=True, ensure_ascii=False)` plus the HTML escaping of expected files.
  */
-import { pyFloatRepr } from '@dtl/runtime/functions/json';
+import { pyFloatRepr, pyJsonFloat } from '@dtl/runtime/functions/json';
 import { compareCodePoints } from '@dtl/runtime/values/compare';
 import { Decimal } from '@dtl/runtime/values/decimal';
 import { parsePythonJson, writeJson } from '@dtl/runtime/values/json';
@@ -156,13 +156,6 @@ function pyTypeName(v: PyValue): string {
 
 // ---------------------------------------------------------------- writing
 
-/** A float as Python's json.dumps writes it: repr, with NaN/Infinity/-Infinity spelled as JS does. */
-function pyFloatJson(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  return pyFloatRepr(x);
-}
-
 /**
  * A string as json.dumps(ensure_ascii=False) writes it. JSON.stringify escapes the same
  * characters the same way (short escapes, lower-case \u00XX for other controls, U+2028 and
@@ -176,7 +169,7 @@ function pyScalar(v: PyValue): string | undefined {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'bigint') return v.toString();
-  if (v instanceof PyFloat) return pyFloatJson(v.value);
+  if (v instanceof PyFloat) return pyJsonFloat(v.value);
   if (typeof v === 'string') return pyString(v);
   return undefined;
 }

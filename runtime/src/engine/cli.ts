@@ -11,7 +11,7 @@ import type { PipeModule } from './compiled-pipe.js';
 import { PipeFailure } from './compiled-pipe.js';
 import { ProjectRuntime, type OnceSummary } from './project.js';
 import { startApi } from './http.js';
-import { SourceError } from './sources.js';
+import { MissingSourceFileError, SourceError } from './sources.js';
 import { SinkError } from './sinks.js';
 
 export const RUN_HELP = `Options:
@@ -80,7 +80,7 @@ export async function runProject(manifest: Manifest, modules: Readonly<Record<st
   let signalled: NodeJS.Signals | undefined;
   let wake = (): void => {};
   const onSignal = (sig: NodeJS.Signals): void => {
-    if (signalled) process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
+    if (signalled) process.exit(signalExit(sig));
     signalled = sig;
     print('Stopping: finishing the batch in flight…');
     void rt.stop();
@@ -94,7 +94,7 @@ export async function runProject(manifest: Manifest, modules: Readonly<Record<st
     const summary = opts.once ? await rt.runOnce() : await rt.runStartupPass();
     if (!opts.quiet) print(describeSummary(summary, opts.dataDir));
     // An interrupted --once did not finish its work: say so in the exit status.
-    if (opts.once) return signalled ? 128 + (signalled === 'SIGINT' ? 2 : 15) : 0;
+    if (opts.once) return signalled ? signalExit(signalled) : 0;
     if (signalled) return 0;
     const api = await startApi(rt, opts.port);
     print(`API on http://127.0.0.1:${api.port}/api — pipes run on their schedules; Ctrl-C stops.`);
@@ -118,6 +118,11 @@ export async function runProject(manifest: Manifest, modules: Readonly<Record<st
     process.off('SIGTERM', onSignal);
     rt.close();
   }
+}
+
+/** The shell's exit status for a process ended by a signal: 128 + its number. */
+function signalExit(sig: NodeJS.Signals): number {
+  return 128 + (sig === 'SIGINT' ? 2 : 15);
 }
 
 export function describeSummary(s: OnceSummary, dataDir: string): string {
@@ -195,6 +200,6 @@ function splitBundleArgs(argv: readonly string[], bundleDir: string, manifest: M
  * bundle was copied away from its project: say where files are looked for and how to change it.
  */
 function missingFileHint(e: Error, projectRoot: string): string | undefined {
-  if (!(e instanceof SourceError) || !e.message.includes(projectRoot + path.sep) || !e.message.includes('does not exist')) return undefined;
+  if (!(e instanceof MissingSourceFileError) || !e.file.startsWith(projectRoot + path.sep)) return undefined;
   return `Local source files are read relative to ${projectRoot}, the project folder recorded when the bundle was built; if the bundle was moved, pass --project DIR.`;
 }

@@ -134,9 +134,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     }
     if (action !== 'entities') throw new HttpError(404, `No such endpoint: ${url.pathname}`);
     only('GET');
-    const since = intParam(url, 'since', -1);
-    const limit = intParam(url, 'limit', Number.MAX_SAFE_INTEGER);
-    if (limit < 0) throw new HttpError(400, "Query parameter 'limit' must be ≥ 0");
+    const { since, limit } = pullParams(url, Number.MAX_SAFE_INTEGER);
     const history = boolParam(url, 'history', false);
     const deleted = boolParam(url, 'deleted', true);
     const ds = rt.store.dataset(id);
@@ -180,8 +178,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     if (action !== 'entities') throw new HttpError(404, `No such endpoint: ${url.pathname}`);
     only('GET');
     const transformed = boolParam(url, 'transformed', true);
-    const since = intParam(url, 'since', -1);
-    const limit = intParam(url, 'limit', 10_000);
+    const { since, limit } = pullParams(url, 10_000);
     const out: Entity[] = [];
     const state = { since: since >= 0 && runner.pipe.source.dataset ? { [runner.pipe.source.dataset]: since } : {} };
     const read = openSource(runner.pipe.source, { store: rt.store, projectRoot: rt.options.projectRoot, systems: rt.systems, pipeId: id }, state);
@@ -233,9 +230,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     for (const [k, v] of url.searchParams) params[k] = v;
     runner.chain.instance.setRequestParams(params);
     // The json pull protocol: entities after `since` (the source dataset's _updated), at most `limit`.
-    const since = intParam(url, 'since', -1);
-    const limit = intParam(url, 'limit', Number.MAX_SAFE_INTEGER);
-    if (limit < 0) throw new HttpError(400, "Query parameter 'limit' must be ≥ 0");
+    const { since, limit } = pullParams(url, Number.MAX_SAFE_INTEGER);
     const dataset = runner.pipe.source.dataset;
     const out: Entity[] = [];
     const read = openSource(runner.pipe.source, { store: rt.store, projectRoot: rt.options.projectRoot, systems: rt.systems, pipeId: id }, { since: since >= 0 && dataset ? { [dataset]: since } : {} });
@@ -277,6 +272,14 @@ function sendEntities(res: http.ServerResponse, entities: readonly Entity[], hea
   const text = '[' + entities.map((e) => writeJson(e)).join(',\n') + ']';
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/** The json pull protocol's `since` (exclusive `_updated`, -1 for all) and `limit`. */
+function pullParams(url: URL, defaultLimit: number): { since: number; limit: number } {
+  const since = intParam(url, 'since', -1);
+  const limit = intParam(url, 'limit', defaultLimit);
+  if (limit < 0) throw new HttpError(400, "Query parameter 'limit' must be ≥ 0");
+  return { since, limit };
 }
 
 /**

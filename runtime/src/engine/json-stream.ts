@@ -26,12 +26,17 @@ function lineCol(buf: Buffer, offset: number): { line: number; column: number } 
   return { line, column: offset - last };
 }
 
+/** Where the first value of a JSON text starts: after a UTF-8 BOM and whitespace. */
+export function firstValueByte(buf: Buffer): number {
+  let i = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  while (i < buf.length && (buf[i] === 32 || buf[i] === 9 || buf[i] === 13 || buf[i] === 10)) i++;
+  return i;
+}
+
 /** Yields [start, end) byte ranges of the top-level values. */
 export function* topLevelValues(buf: Buffer): Generator<[number, number]> {
   const n = buf.length;
-  let i = 0;
-  // Skip a UTF-8 BOM.
-  if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3;
+  let i = firstValueByte(buf);
   const skipWs = (): void => {
     while (i < n) {
       const c = buf[i]!;
@@ -39,7 +44,6 @@ export function* topLevelValues(buf: Buffer): Generator<[number, number]> {
       else break;
     }
   };
-  skipWs();
   if (i >= n) return;
   const inArray = buf[i] === 91;
   if (inArray) {
@@ -139,8 +143,7 @@ function stringEnd(buf: Buffer, i: number): number {
  * newlines replaces the structural scan. Undefined when the text is not JSON lines.
  */
 function jsonLines(buf: Buffer, policy: NumberPolicy): Generator<Value> | undefined {
-  let start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  while (start < buf.length && (buf[start] === 32 || buf[start] === 9 || buf[start] === 13 || buf[start] === 10)) start++;
+  const start = firstValueByte(buf);
   if (buf[start] !== 123) return undefined;
   const firstEnd = buf.indexOf(10, start);
   const first = buf.toString('utf8', start, firstEnd < 0 ? buf.length : firstEnd).trim();

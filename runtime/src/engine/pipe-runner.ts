@@ -305,36 +305,33 @@ export class PipeRunner {
     return [...ids, ...this.walkSteps(rec.then, [...reached.values()])];
   }
 
-  /** The entities the steps lead to (by-id steps included). */
+  /** The entities the steps lead to. */
   private walkEntities(steps: readonly CompiledDependencyStep[], start: Entity[]): Entity[] {
     let current = start;
     for (const step of steps) {
-      if (current.length === 0) return [];
-      const keys: Value[] = [];
-      for (const e of current) for (const k of joinKeys(step.keys(e))) keys.push(k);
+      const keys = stepKeys(step, current);
       if (keys.length === 0) return [];
-      current = step.byId ? this.env.data.byIds(step.dataset, new Set(keys.filter((k): k is string => typeof k === 'string'))) : [...this.env.data.lookup(step.dataset, step.index, step.inner, keys)];
+      current = step.byId ? this.env.data.byIds(step.dataset, new Set(keys.filter(isString))) : [...this.env.data.lookup(step.dataset, step.index, step.inner, keys)];
     }
     return current;
   }
 
+  /** The source ids the steps lead to. */
   private walkSteps(steps: readonly CompiledDependencyStep[], start: Entity[]): string[] {
-    if (start.length === 0) return [];
-    let current = start;
-    for (let i = 0; i < steps.length; i++) {
-      const step = steps[i]!;
-      const keys: Value[] = [];
-      for (const e of current) for (const k of joinKeys(step.keys(e))) keys.push(k);
-      if (keys.length === 0) return [];
-      const last = i === steps.length - 1;
-      if (step.byId) {
-        const ids = [...new Set(keys.filter((k): k is string => typeof k === 'string'))];
-        if (last) return ids;
-        current = this.env.data.byIds(step.dataset, ids);
-      } else {
-        current = [...this.env.data.lookup(step.dataset, step.index, step.inner, keys)];
-      }
-    }
-    return current.map((e) => e['_id'] as string);
+    const last = steps[steps.length - 1];
+    // A last by-id step names the source ids itself: those entities need not be loaded.
+    if (last?.byId) return [...new Set(stepKeys(last, this.walkEntities(steps.slice(0, -1), start)).filter(isString))];
+    return this.walkEntities(steps, start).map((e) => e['_id'] as string);
   }
+}
+
+/** The join keys a step looks up for these entities. */
+function stepKeys(step: CompiledDependencyStep, entities: readonly Entity[]): Value[] {
+  const keys: Value[] = [];
+  for (const e of entities) for (const k of joinKeys(step.keys(e))) keys.push(k);
+  return keys;
+}
+
+function isString(v: Value): v is string {
+  return typeof v === 'string';
 }

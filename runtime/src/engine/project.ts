@@ -240,11 +240,6 @@ export class ProjectRuntime {
     );
   }
 
-  /** Whether stop() has been called: a pipe run in flight ends after its current batch. */
-  get stopRequested(): boolean {
-    return this.stopping;
-  }
-
   /** Stops scheduling and waits for the run in flight to finish its batch. */
   async stop(): Promise<void> {
     this.stopping = true;

@@ -13,7 +13,7 @@ import { Decimal } from '../values/decimal.js';
 import { FILTERED_KEY } from './compiled-pipe.js';
 import type { WrittenVersions } from './written-cache.js';
 import type { ManifestSink, ManifestSystem } from './manifest.js';
-import { systemUrl } from './system-url.js';
+import { requestHeaders, systemUrl } from './system-url.js';
 import { idFileName } from '../store/names.js';
 
 export interface SinkEnv {
@@ -273,7 +273,7 @@ export class JsonPushSink implements Sink {
     this.url = endpointUrl(sink, env);
     this.batchSize = typeof sink.config.batch_size === 'number' && sink.config.batch_size > 0 ? sink.config.batch_size : 100;
     const sys = env.systems.get(String(sink.config.system));
-    this.headers = { ...(stringRecord(sys?.config.headers)), ...(stringRecord(sink.config.headers)) };
+    this.headers = requestHeaders(sys, sink.config);
   }
 
   async begin(full: boolean): Promise<void> {
@@ -349,12 +349,6 @@ export class JsonPushSink implements Sink {
   }
 }
 
-function stringRecord(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
-  return out;
-}
-
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -415,6 +409,8 @@ interface CsvDialect {
 
 /** A field the dialect cannot write (Python: "need to escape, but no escapechar set"). */
 class CsvEscapeError extends Error {
+  /** The position of the field in its record (set by csvRow). */
+  field = 0;
   constructor(readonly char: string) {
     super('needs escaping');
   }
@@ -493,7 +489,16 @@ function csvField(text: string, quoted: boolean, d: CsvDialect): string {
 
 /** One record, without its line terminator; `values` in column order. */
 function csvRow(values: readonly (Value | undefined)[], d: CsvDialect): string {
-  const line = values.map((v) => csvField(cellText(v), quotedUpFront(v, d), d)).join(d.delimiter);
+  const line = values
+    .map((v, i) => {
+      try {
+        return csvField(cellText(v), quotedUpFront(v, d), d);
+      } catch (e) {
+        if (e instanceof CsvEscapeError) e.field = i;
+        throw e;
+      }
+    })
+    .join(d.delimiter);
   if (line !== '' || values.length === 0) return line;
   // Python: a record of one empty field is written quoted, or it would read back as no field.
   if (d.quoting === 'none') throw new CsvEscapeError('');
@@ -509,18 +514,6 @@ function escapeFailure(where: string, e: CsvEscapeError, row: Entity | undefined
   return new SinkError(`${where}: the csv_endpoint sink cannot write ${what}: the value ${why}.`);
 }
 
-/** The column whose value a dialect cannot write (for the error message). */
-function failingColumn(values: readonly (Value | undefined)[], columns: readonly string[], d: CsvDialect): string | undefined {
-  for (let i = 0; i < values.length; i++) {
-    try {
-      csvField(cellText(values[i]), quotedUpFront(values[i], d), d);
-    } catch {
-      return columns[i];
-    }
-  }
-  return columns[0];
-}
-
 /**
  * CSV text for the csv_endpoint sink (columns, delimiter, quoting, quotechar, doublequote,
  * escapechar, header, line terminator, byte order mark). `pipeId` names the pipe in errors.
@@ -534,7 +527,7 @@ export function renderCsv(rows: readonly Entity[], config: Record<string, unknow
     try {
       return csvRow(values, d) + d.lineterminator;
     } catch (e) {
-      if (e instanceof CsvEscapeError) throw escapeFailure(where, e, row, failingColumn(values, columns, d));
+      if (e instanceof CsvEscapeError) throw escapeFailure(where, e, row, columns[e.field]);
       throw e;
     }
   };

@@ -15,7 +15,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { Dataset, Store } from '../store/index.js';
 import { parseJson, STORED } from '../values/json.js';
 import { isDict, setProp, type Dict, type Entity, type Value } from '../values/types.js';
-import { parseJsonValues } from './json-stream.js';
+import { firstValueByte, parseJsonValues } from './json-stream.js';
 import type { WrittenVersions } from './written-cache.js';
 import type { ManifestSource, ManifestSystem } from './manifest.js';
 import { compareValues } from '../values/compare.js';
@@ -54,6 +54,13 @@ export interface SourceEnv {
 }
 
 export class SourceError extends Error {}
+
+/** A local source file that is not there (a moved bundle looks for files where they were). */
+export class MissingSourceFileError extends SourceError {
+  constructor(pipeId: string, readonly file: string) {
+    super(`Pipe '${pipeId}': the source file ${file} does not exist.`);
+  }
+}
 
 export function openSource(src: ManifestSource, env: SourceEnv, state: SourceState): SourceRead | undefined {
   switch (src.type) {
@@ -181,13 +188,6 @@ function prefixCheck(fd: number, offset: number): string {
   return h.digest('hex');
 }
 
-/** Whether the data's first byte after a BOM and whitespace opens a JSON array. */
-function opensArray(data: Buffer): boolean {
-  let i = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
-  while (i < data.length && (data[i] === 0x20 || data[i] === 0x09 || data[i] === 0x0a || data[i] === 0x0d)) i++;
-  return data[i] === 0x5b;
-}
-
 /**
  * Where the complete lines of a followed JSON-lines file end. A last line without newline
  * counts when it is a whole JSON value (a file need not end with a newline); otherwise a
@@ -262,7 +262,7 @@ function fileOrUrlSource(src: ManifestSource, env: SourceEnv, state: SourceState
       if (skipped) return;
       let data: Buffer;
       if (local) {
-        if (!fs.existsSync(file)) throw new SourceError(`Pipe '${env.pipeId}': the source file ${file} does not exist.`);
+        if (!fs.existsSync(file)) throw new MissingSourceFileError(env.pipeId, file);
         const fd = fs.openSync(file, 'r');
         try {
           const size = fs.fstatSync(fd).size;
@@ -273,7 +273,7 @@ function fileOrUrlSource(src: ManifestSource, env: SourceEnv, state: SourceState
             if (n === 0) break;
             read += n;
           }
-          if (follows && !(offset === 0 && opensArray(data))) {
+          if (follows && !(offset === 0 && data[firstValueByte(data)] === 0x5b)) {
             const lines = completeLinesEnd(data);
             data = data.subarray(0, lines.end);
             partial = lines.partial;
@@ -296,7 +296,7 @@ function fileOrUrlSource(src: ManifestSource, env: SourceEnv, state: SourceState
     })(),
     progress: () => {
       if (!complete) return { ...state };
-      const urlSince = since === undefined ? state.urlSince : typeof since === 'string' ? since : String(since);
+      const urlSince = since === undefined ? state.urlSince : String(since);
       // A partial last line is read again next time, so the unchanged file must not be skipped.
       return { ...state, fileStamp: partial ? undefined : stamp, fileOffset: nextOffset, fileCheck: nextCheck, urlSince };
     },
@@ -399,12 +399,13 @@ function* csvEntities(data: Buffer, src: ManifestSource, env: SourceEnv, locatio
   const white = Array.isArray(cfg.whitelist) ? new Set(cfg.whitelist as string[]) : undefined;
   const black = Array.isArray(cfg.blacklist) ? new Set(cfg.blacklist as string[]) : undefined;
   const kept = header.map((h) => (white === undefined || white.has(h)) && !black?.has(h));
+  const keyColumns = keys.map((k) => header!.indexOf(k));
   for (let r = first; r < rows.length; r++) {
     const row = rows[r]!;
     const e: Dict = {};
     const idParts: string[] = [];
-    for (const k of keys) {
-      const v = row[header.indexOf(k)];
+    for (const c of keyColumns) {
+      const v = c < 0 ? undefined : row[c];
       if (v === undefined || (v === '' && !preserveEmpty)) {
         throw new SourceError(`Pipe '${env.pipeId}': CSV row ${r + 1} of ${location} has no value for the primary key ${keys.join(', ')}.`);
       }

@@ -47,7 +47,7 @@ export function pyFloatRepr(x: number): string {
 }
 
 /** A float as Python's json.dumps writes it: repr, but NaN/Infinity/-Infinity (allow_nan). */
-function pyJsonFloat(x: number): string {
+export function pyJsonFloat(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
   if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
   return pyFloatRepr(x);
