@@ -176,7 +176,10 @@ export class DateValue extends Typed {
   }
   /** Midnight UTC of this date, in nanoseconds, for ordering against datetimes. */
   get ns(): bigint {
-    return BigInt(Date.UTC(this.year, this.month - 1, this.day)) * 1_000_000n;
+    // Not Date.UTC: it reads the years 0–99 as 1900–1999.
+    const d = new Date(0);
+    d.setUTCFullYear(this.year, this.month - 1, this.day);
+    return BigInt(d.getTime()) * 1_000_000n;
   }
   toJSON(): string {
     return '~t' + this.toString();
