@@ -19,10 +19,23 @@ import { renderCsv } from './sinks.js';
 import { FILTERED_KEY } from '../store/record.js';
 
 const MAX_BODY = 256 * 1024 * 1024;
+/**
+ * How deeply posted values may nest. The store, hashing and DTL walk values recursively and
+ * run out of stack somewhere past 2000 levels; Sesam's own (Python) JSON parser stops near 1000.
+ */
+export const MAX_DEPTH = 1000;
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  /** `close`: end the connection after the answer instead of reading what the client still sends. */
+  constructor(readonly status: number, message: string, readonly close = false) {
     super(message);
+  }
+}
+
+/** An answer without a body (OPTIONS), thrown out of the routing like an error. */
+class Answered extends Error {
+  constructor(readonly status: number) {
+    super(`${status}`);
   }
 }
 
@@ -31,13 +44,41 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export async function startApi(rt: ProjectRuntime, port: number, host = '127.0.0.1'): Promise<ApiServer> {
+export interface ApiOptions {
+  /** The largest request body accepted (default 256 MiB). */
+  readonly maxBody?: number;
+}
+
+export async function startApi(rt: ProjectRuntime, port: number, host = '127.0.0.1', options: ApiOptions = {}): Promise<ApiServer> {
+  const maxBody = options.maxBody ?? MAX_BODY;
   const server = http.createServer((req, res) => {
-    handle(rt, req, res).catch((e: unknown) => {
+    handle(rt, req, res, maxBody).catch((e: unknown) => {
+      // A client that went away mid-request gets no answer, and nothing was written for it.
+      if (req.destroyed && !req.complete) {
+        rt.log(`API: ${req.method} ${req.url} was cut off by the client; nothing of it was accepted`);
+        return;
+      }
+      if (e instanceof Answered) {
+        res.writeHead(e.status, { 'content-length': 0 });
+        res.end();
+        return;
+      }
       const status = e instanceof HttpError ? e.status : e instanceof NotFoundError ? 404 : e instanceof ConflictError ? 409 : e instanceof BadRequestError ? 400 : 500;
       if (status === 500) rt.log(`API error on ${req.method} ${req.url}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      if (e instanceof HttpError && e.close) res.setHeader('connection', 'close');
       sendJson(res, status, { error: e instanceof Error ? e.message : String(e) });
     });
+  });
+  // Requests Node cannot parse (bad framing, headers over its size limit) get JSON errors too.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const text = JSON.stringify({ error: tooLarge ? 'The request line or headers are too large (is an id very long?)' : `Malformed HTTP request: ${err.message}` });
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -64,8 +105,8 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(text);
 }
 
-function segment(s: string | undefined): string {
-  if (s === undefined || s === '') throw new HttpError(404, 'Not found');
+function segment(s: string | undefined, url: URL): string {
+  if (s === undefined || s === '') throw new HttpError(404, `No such endpoint: ${url.pathname}`);
   let id: string;
   try {
     id = decodeURIComponent(s);
@@ -86,23 +127,42 @@ function intParam(url: URL, name: string, dflt: number): number {
 function boolParam(url: URL, name: string, dflt: boolean): boolean {
   const v = url.searchParams.get(name);
   if (v === null || v === '') return dflt;
-  if (v === 'true' || v === '1') return true;
-  if (v === 'false' || v === '0') return false;
+  // Python clients send booleans as True and False.
+  const lower = v.toLowerCase();
+  if (lower === 'true' || lower === '1') return true;
+  if (lower === 'false' || lower === '0') return false;
   throw new HttpError(400, `Query parameter '${name}' must be true or false, got '${v}'`);
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, `Request body larger than ${MAX_BODY} bytes`);
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks);
+function readBody(req: http.IncomingMessage, maxBody: number): Promise<Buffer> {
+  const tooLarge = (close: boolean): HttpError => new HttpError(413, `Request body larger than ${maxBody} bytes`, close);
+  // A declared length over the limit is refused before the client uploads any of it.
+  if (Number(req.headers['content-length'] ?? 0) > maxBody) return Promise.reject(tooLarge(true));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer): void => {
+      size += c.length;
+      if (size <= maxBody) {
+        chunks.push(c);
+        return;
+      }
+      // The rest is read and dropped rather than the connection torn down, which could
+      // lose the 413 answer on its way to the client.
+      req.off('data', onData);
+      req.resume();
+      reject(tooLarge(false));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('aborted'));
+    });
+  });
 }
 
-async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.ServerResponse, maxBody: number): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const parts = url.pathname.replace(/\/+$/, '').split('/').slice(1);
   if (parts[0] !== 'api') throw new HttpError(404, `No such endpoint: ${url.pathname}`);
@@ -111,10 +171,12 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
   // Publishers also answer under a file name (`…/entities/export.json`, `…/csv/export.csv`), for downloads.
   if (rest.length > 0 || (extra !== undefined && area !== 'publishers')) throw new HttpError(404, `No such endpoint: ${url.pathname}`);
   const only = (...methods: string[]): void => {
-    if (!methods.includes(method)) {
-      res.setHeader('allow', methods.join(', '));
-      throw new HttpError(405, `${method} is not allowed on ${url.pathname} (use ${methods.join(' or ')})`);
-    }
+    // HEAD is GET without the body (Node leaves the body out of HEAD responses).
+    const allowed = methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+    if (allowed.includes(method)) return;
+    res.setHeader('allow', [...allowed, 'OPTIONS'].join(', '));
+    if (method === 'OPTIONS') throw new Answered(204);
+    throw new HttpError(405, `${method} is not allowed on ${url.pathname} (use ${methods.join(' or ')})`);
   };
 
   if (area === undefined) {
@@ -126,7 +188,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
       only('GET');
       return sendJson(res, 200, rt.store.datasetIds().map((id) => datasetInfo(rt, id)));
     }
-    const id = segment(rawId);
+    const id = segment(rawId, url);
     if (!rt.store.exists(id)) throw new HttpError(404, `No dataset '${id}'`);
     if (action === undefined) {
       only('GET');
@@ -155,7 +217,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
       only('GET');
       return sendJson(res, 200, [...rt.runners.values()].map((r) => pipeInfo(r)));
     }
-    const id = segment(rawId);
+    const id = segment(rawId, url);
     const runner = rt.runners.get(id);
     if (!runner) throw new HttpError(404, `No pipe '${id}'`);
     if (action === undefined) {
@@ -164,7 +226,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     }
     if (action === 'pump') {
       only('POST');
-      const body = (await readBody(req)).toString('utf8');
+      const body = (await readBody(req, maxBody)).toString('utf8');
       const form = new URLSearchParams(body);
       const op = form.get('operation') ?? url.searchParams.get('operation') ?? 'start';
       if (op === 'reset') {
@@ -194,18 +256,18 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     return sendEntities(res, out.slice(0, limit));
   }
   if (area === 'receivers') {
-    const id = segment(rawId);
+    const id = segment(rawId, url);
     if (action !== 'entities') throw new HttpError(404, `No such endpoint: ${url.pathname}`);
     only('POST');
-    const ctype = req.headers['content-type'] ?? '';
-    if (!/^application\/(json|x-ndjson)\b/i.test(ctype)) throw new HttpError(415, `Content-Type must be application/json, got '${ctype || 'none'}'`);
     if (!rt.runners.has(id)) throw new HttpError(404, `No pipe '${id}'`);
-    const body = await readBody(req);
+    const ctype = req.headers['content-type'] ?? '';
+    if (!/^application\/(json|x-ndjson)\s*(;|$)/i.test(ctype)) throw new HttpError(415, `Content-Type must be application/json, got '${ctype || 'none'}'`);
+    const body = await readBody(req, maxBody);
     const entities: Entity[] = [];
     try {
       for (const v of parseJsonValues(body, rt.numberPolicy(id))) collectEntities(v, entities);
     } catch (e) {
-      if (e instanceof JsonInputError || e instanceof HttpError) throw new HttpError(400, `The body is not valid JSON: ${e.message}`);
+      if (e instanceof JsonInputError) throw new HttpError(400, `The body is not valid JSON: ${e.message}`);
       throw e;
     }
     const params = {
@@ -220,7 +282,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     return sendJson(res, 200, r);
   }
   if (area === 'publishers') {
-    const id = segment(rawId);
+    const id = segment(rawId, url);
     const runner = rt.runners.get(id);
     if (!runner) throw new HttpError(404, `No pipe '${id}'`);
     const kind = runner.pipe.sink.type;
@@ -263,9 +325,25 @@ function collectEntities(v: Value, out: Entity[]): void {
     for (const x of v) collectEntities(x, out);
     return;
   }
-  if (!isDict(v)) throw new HttpError(400, `Expected entities (JSON objects), found ${v === null ? 'null' : typeof v}`);
-  if (typeof v['_id'] !== 'string') throw new HttpError(400, `Entity ${out.length} has no string "_id"`);
+  if (!isDict(v)) throw new HttpError(400, `Expected entities (JSON objects), found ${v === null ? 'null' : typeof v} at entity ${out.length}`);
+  const id = v['_id'];
+  if (typeof id !== 'string') throw new HttpError(400, `Entity ${out.length} has no string "_id" (it has ${id === undefined ? 'none' : JSON.stringify(id)})`);
+  if (depthOver(v, MAX_DEPTH)) throw new HttpError(400, `Entity ${out.length} (_id ${JSON.stringify(id)}) nests deeper than ${MAX_DEPTH} levels`);
   out.push(v);
+}
+
+/** Whether `v` nests lists and dicts more than `max` deep; without recursion, as the point is to spare the stack. */
+function depthOver(v: Value, max: number): boolean {
+  const stack: [Value, number][] = [[v, 1]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [x, depth] = top;
+    if (x === null || typeof x !== 'object') continue;
+    const items = Array.isArray(x) ? x : isDict(x) ? Object.values(x) : [];
+    if (items.length === 0) continue;
+    if (depth >= max) return true;
+    for (const y of items) if (y !== null && typeof y === 'object') stack.push([y, depth + 1]);
+  }
+  return false;
 }
 
 function sendEntities(res: http.ServerResponse, entities: readonly Entity[], headers: Record<string, string> = {}): void {

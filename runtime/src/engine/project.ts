@@ -13,7 +13,8 @@ import { DataAccess } from './data-access.js';
 import type { Manifest, ManifestSystem } from './manifest.js';
 import type { PipeModule } from './compiled-pipe.js';
 import { PipeRunner, type RunResult } from './pipe-runner.js';
-import { DatasetSink, openSink } from './sinks.js';
+import { DatasetSink, SinkError, openSink } from './sinks.js';
+import { FILTERED_KEY } from '../store/record.js';
 import { WrittenVersions } from './written-cache.js';
 
 export interface RuntimeOptions {
@@ -152,33 +153,49 @@ export class ProjectRuntime {
       const seq = this.checkSequence(pipeId, params);
       const sink = openSink(runner.pipe.sink, { store: this.store, written: this.written, systems: this.systems, pipeId, dataDir: this.options.dataDir, log: this.log });
       await sink.begin(false);
-      const out: Entity[] = [];
-      for (const e of entities) {
-        seq?.seen.add(e['_id'] as string);
-        for (const t of runner.transform(e)) out.push(t);
-      }
       let written = 0;
       let deleted = 0;
+      // What a full sync has seen are the ids the sink got (a transform may rename, split or
+      // filter entities), as in a full pipe run; deleting by the posted ids would delete them all.
+      const seen: string[] = [];
       try {
+        const out: Entity[] = [];
+        for (const e of entities) for (const t of runner.transform(e)) out.push(t);
+        if (seq) for (const t of out) if (t[FILTERED_KEY] !== true) seen.push(t['_id'] as string);
         written = await sink.write(out);
-        await sink.commit();
-        if (seq && params.isLast) {
-          this.sequences.delete(pipeId);
-          // end() below commits the deletions.
-          if (sink instanceof DatasetSink) deleted = sink.deleteUnseen(seq.seen);
+        // The last request's deletions are committed with its entities: all of it or nothing.
+        if (seq && params.isLast && sink instanceof DatasetSink && runner.pipe.sink.config.deletion_tracking !== false) {
+          deleted = sink.deleteUnseen(new Set([...seq.seq.seen, ...seen]));
         }
+        await sink.commit();
         await sink.end(false);
       } catch (e) {
         sink.abort();
+        // A second version under prevent_multiple_versions or a tripped circuit breaker: the
+        // request conflicts with what the dataset holds (the dataset sink's only errors).
+        if (e instanceof SinkError && sink instanceof DatasetSink) throw new ConflictError(e.message);
         throw e;
+      }
+      // Only an accepted request moves the sequence on, so a failed one can be sent again.
+      if (seq) {
+        if (params.isLast) this.sequences.delete(pipeId);
+        else {
+          if (seq.starts) this.sequences.set(pipeId, seq.seq);
+          seq.seq.lastRequestId = params.requestId;
+          for (const id of seen) seq.seq.seen.add(id);
+        }
       }
       this.data.invalidate(runner.pipe.sink.dataset);
       return { written, deleted };
     });
   }
 
-  /** JSON push protocol bookkeeping for full syncs (docs: json-push, "Conflicts"). */
-  private checkSequence(pipeId: string, p: ReceiveParams): Sequence | undefined {
+  /**
+   * JSON push protocol bookkeeping for full syncs (docs: json-push, "Conflicts"): the sequence
+   * the request belongs to, and whether it starts it. Changes nothing; receive() does once the
+   * request has been accepted.
+   */
+  private checkSequence(pipeId: string, p: ReceiveParams): { seq: Sequence; starts: boolean } | undefined {
     if (!p.isFull) {
       const active = this.sequences.get(pipeId);
       if (active && p.sequenceId !== undefined && active.id === p.sequenceId) {
@@ -190,16 +207,13 @@ export class ProjectRuntime {
     const active = this.sequences.get(pipeId);
     if (p.isFirst) {
       if (active && active.id === p.sequenceId) throw new ConflictError(`is_first=true, but sequence ${p.sequenceId} has already started.`);
-      const seq: Sequence = { id: p.sequenceId, isFull: true, lastRequestId: p.requestId, seen: new Set() };
-      this.sequences.set(pipeId, seq);
-      return seq;
+      return { seq: { id: p.sequenceId, isFull: true, lastRequestId: undefined, seen: new Set() }, starts: true };
     }
     if (!active || active.id !== p.sequenceId) throw new ConflictError(`Sequence ${p.sequenceId} is not the active full sync (it must start with is_first=true).`);
     if (p.previousRequestId !== active.lastRequestId) {
       throw new ConflictError(`previous_request_id ${JSON.stringify(p.previousRequestId ?? null)} does not match the previous request ${JSON.stringify(active.lastRequestId ?? null)}.`);
     }
-    active.lastRequestId = p.requestId;
-    return active;
+    return { seq: active, starts: false };
   }
 
   /** Runs pipes on their schedules until stop(); receivers and publishers are request-driven. */
