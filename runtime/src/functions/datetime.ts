@@ -256,76 +256,191 @@ function isoWeek(days: number, wday: number): [number, number] {
   return [year, Math.floor((thursday - daysFromCivil(year, 1, 1)) / 7) + 1];
 }
 
+/** Conversions glibc accepts after an E or O modifier (others make the directive invalid). */
+const E_CONVERSIONS = new Set('cCnpPrRstTuxXyY%');
+const O_CONVERSIONS = new Set('bBCdegGhHIjklmMnpPrRsStTuUVwWy%');
+
+/** A parsed `%[flags][width][E|O]conversion` directive. */
+interface Directive {
+  /** glibc's padding flag: `_` spaces, `-` none, `0` zeros. */
+  pad: '_' | '-' | '0' | undefined;
+  upper: boolean;
+  swapCase: boolean;
+  width: number;
+  modifier: 'E' | 'O' | undefined;
+  conversion: string | undefined;
+  /** The directive as written, for an invalid one (written out literally). */
+  text: string;
+}
+
+function parseDirective(format: string, start: number): { d: Directive; next: number } {
+  let i = start + 1;
+  const d: Directive = { pad: undefined, upper: false, swapCase: false, width: 0, modifier: undefined, conversion: undefined, text: '' };
+  for (; i < format.length; i++) {
+    const c = format[i]!;
+    if (c === '_' || c === '-' || c === '0') d.pad = c;
+    else if (c === '^') d.upper = true;
+    else if (c === '#') d.swapCase = true;
+    else break;
+  }
+  let width = '';
+  while (i < format.length && format[i]! >= '0' && format[i]! <= '9') width += format[i++];
+  // Beyond any sensible width; caps the padding a hostile format could ask for.
+  d.width = Math.min(Number(width || '0'), 1024);
+  if (format[i] === 'E' || format[i] === 'O') d.modifier = format[i++] as 'E' | 'O';
+  d.conversion = format[i];
+  const next = Math.min(i + 1, format.length);
+  d.text = format.slice(start, next);
+  return { d, next };
+}
+
+function padTo(s: string, width: number, fill: string): string {
+  return s.length >= width ? s : fill.repeat(width - s.length) + s;
+}
+
 /**
- * strftime in the C locale, as Python's datetime.strftime does it on Linux (glibc), for the
- * documented tokens (%d %e %H %I %m %M %p %S %f %y %Y %z %%) and the other common ones
- * (%a %A %b %B %h %c %x %X %D %F %T %R %r %j %U %W %w %u %C %G %g %V %Z %n %t).
- * Deliberate differences: %Y is always at least 4 digits (glibc writes year 5 as "5"), and
- * unknown tokens are written literally (as glibc does).
+ * glibc's strftime in the C locale, which Python's datetime.strftime calls on Linux for all
+ * but %f, %z and %Z (see pythonStrftime). So besides the
+ * documented tokens (%d %e %H %I %m %M %p %S %f %y %Y %z %%) the glibc ones work (%a %A %b
+ * %B %h %c %x %X %D %F %T %R %r %j %U %W %w %u %C %G %g %V %k %l %P %s %n %t), with glibc's
+ * flags (`-` no padding, `_` spaces, `0` zeros, `^` upper case, `#` swapped case), a field
+ * width and the E/O modifiers, which users write (`%-d.%-m.%Y`). Deliberate differences:
+ * %Y and %G are always at least 4 digits and %C 2 (glibc writes year 5 as "5"). An unknown
+ * directive is written as it stands, as glibc does.
  */
 function strftime(format: string, utcNs: bigint, zone: Zone): string {
-  const { local, offset } = utcToLocal(zone, utcNs);
+  const { local } = utcToLocal(zone, utcNs);
   const f = fieldsOf(local);
   const days = Number(floorDiv(local, NS_PER_DAY));
   const wday = (((days % 7) + 7 + 4) % 7); // 1970-01-01 was a Thursday; Sunday = 0
   const yday = days - daysFromCivil(f.year, 1, 1); // 0-based
   const h12 = f.hour % 12 === 0 ? 12 : f.hour % 12;
+  const sub = (fmt: string): string => strftime(fmt, utcNs, zone);
+
+  /** [value, glibc's own digit count, space-padded by default]; undefined: not a number. */
+  const numeric = (c: string): [number, number, boolean] | undefined => {
+    switch (c) {
+      case 'd': return [f.day, 2, false];
+      case 'e': return [f.day, 2, true];
+      case 'H': return [f.hour, 2, false];
+      case 'k': return [f.hour, 2, true];
+      case 'I': return [h12, 2, false];
+      case 'l': return [h12, 2, true];
+      case 'm': return [f.month, 2, false];
+      case 'M': return [f.minute, 2, false];
+      case 'S': return [f.second, 2, false];
+      case 'y': return [f.year % 100, 2, false];
+      case 'Y': return [f.year, 4, false];
+      case 'C': return [Math.floor(f.year / 100), 2, false];
+      case 'j': return [yday + 1, 3, false];
+      case 'w': return [wday, 1, false];
+      case 'u': return [wday === 0 ? 7 : wday, 1, false];
+      case 'U': return [Math.floor((yday + 7 - wday) / 7), 2, false];
+      case 'W': return [Math.floor((yday + 7 - ((wday + 6) % 7)) / 7), 2, false];
+      case 'G': return [isoWeek(days, wday)[0], 4, false];
+      case 'g': return [isoWeek(days, wday)[0] % 100, 2, false];
+      case 'V': return [isoWeek(days, wday)[1], 2, false];
+      // glibc's mktime reads the broken-down time in the process zone, UTC on a Sesam node:
+      // seconds since the epoch of the wall clock.
+      case 's': return [Number(floorDiv(local, NS_PER_SEC)), 1, false];
+    }
+    return undefined;
+  };
+
+  /** Text conversions as glibc writes them, before case flags and width. */
+  const text = (d: Directive): string | undefined => {
+    switch (d.conversion) {
+      case 'a': return DAY_NAMES[wday]!.slice(0, 3);
+      case 'A': return DAY_NAMES[wday]!;
+      case 'b':
+      case 'h': return MONTH_NAMES[f.month - 1]!.slice(0, 3);
+      case 'B': return MONTH_NAMES[f.month - 1]!;
+      case 'p': return f.hour < 12 ? 'AM' : 'PM';
+      case 'P': return f.hour < 12 ? 'am' : 'pm';
+      case 'c': return sub('%a %b %e %H:%M:%S %Y');
+      case 'x':
+      case 'D': return sub('%m/%d/%y');
+      case 'X':
+      case 'T': return sub('%H:%M:%S');
+      case 'F': return sub('%Y-%m-%d');
+      case 'R': return sub('%H:%M');
+      case 'r': return sub('%I:%M:%S %p');
+      case 'n': return '\n';
+      case 't': return '\t';
+      case '%': return '%';
+      // Only reached with a flag, width or modifier (Python replaces the bare pairs): glibc's
+      // own %z/%Z, which find no zone in the struct Python hands them.
+      case 'z':
+      case 'Z': return '';
+    }
+    return undefined;
+  };
+
   let out = '';
-  for (let i = 0; i < format.length; i++) {
+  for (let i = 0; i < format.length; ) {
     const c = format[i]!;
     if (c !== '%' || i === format.length - 1) {
       out += c;
+      i++;
+      continue;
+    }
+    const { d, next } = parseDirective(format, i);
+    i = next;
+    const conv = d.conversion;
+    const valid = conv !== undefined && (d.modifier === undefined || (d.modifier === 'E' ? E_CONVERSIONS : O_CONVERSIONS).has(conv));
+    const num = valid ? numeric(conv) : undefined;
+    if (num) {
+      const [value, ownDigits, spaces] = num;
+      const padFlag = d.pad ?? (spaces ? '_' : undefined);
+      // glibc widens a number's own digit count to the field width (%3d is 008), except
+      // for %s, which then pads to the width with spaces unless the flag is 0.
+      const digits = conv === 's' ? 1 : Math.max(ownDigits, d.width);
+      const sign = value < 0 ? '-' : '';
+      const abs = String(Math.abs(value));
+      const body = padFlag === '-' ? sign + abs : padFlag === '_' ? padTo(sign + abs, digits, ' ') : sign + padTo(abs, digits - sign.length, '0');
+      out += padTo(body, d.width, d.pad === '0' ? '0' : ' ');
+      continue;
+    }
+    // glibc's case flags: `#` upper-cases names and lower-cases %p; `^` upper-cases
+    // everything, lower case winning. For %b/%B/%h glibc applies `#` before it checks the
+    // modifier, so an invalid %#Eb is written literally in upper case (%#Ea is not).
+    let upper = d.upper;
+    let lower = conv === 'P';
+    if (d.swapCase && conv !== undefined) {
+      if ('bBh'.includes(conv) || ('aA'.includes(conv) && valid)) upper = true;
+      else if (conv === 'p' || conv === 'Z') lower = true;
+    }
+    let s = (valid ? text(d) : undefined) ?? d.text;
+    if (lower) s = s.toLowerCase();
+    else if (upper) s = s.toUpperCase();
+    out += padTo(s, d.width, d.pad === '0' ? '0' : ' ');
+  }
+  return out;
+}
+
+/**
+ * Python's pass over a strftime format before glibc sees it: `%` and the next character
+ * are a pair, and the pairs %f, %z and %Z are replaced by Python's values (a `%` in a zone
+ * name doubled); every other pair stays for glibc, so `%_%%f` reaches glibc as `%_%%f`.
+ */
+function pythonStrftime(format: string, utcNs: bigint, zone: Zone): string {
+  if (!format.includes('%f') && !format.includes('%z') && !format.includes('%Z')) return strftime(format, utcNs, zone);
+  const { local, offset } = utcToLocal(zone, utcNs);
+  let glibc = '';
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i]!;
+    if (c !== '%' || i === format.length - 1) {
+      glibc += c;
       continue;
     }
     const t = format[++i]!;
-    switch (t) {
-      case 'd': out += pad(f.day, 2); break;
-      case 'e': out += pad(f.day, 2, ' '); break;
-      case 'H': out += pad(f.hour, 2); break;
-      case 'I': out += pad(h12, 2); break;
-      case 'm': out += pad(f.month, 2); break;
-      case 'M': out += pad(f.minute, 2); break;
-      case 'S': out += pad(f.second, 2); break;
-      case 'p': out += f.hour < 12 ? 'AM' : 'PM'; break;
-      // Microseconds: nanoseconds beyond them are truncated (documented precision loss).
-      case 'f': out += pad(Math.floor(f.nano / 1000), 6); break;
-      case 'y': out += pad(f.year % 100, 2); break;
-      case 'Y': out += pad(f.year, 4); break;
-      case 'C': out += pad(Math.floor(f.year / 100), 2); break;
-      case 'z': out += formatOffset(offset, false); break;
-      case 'Z': out += zone.abbrev(secondsOf(utcNs)); break;
-      case 'a': out += DAY_NAMES[wday]!.slice(0, 3); break;
-      case 'A': out += DAY_NAMES[wday]!; break;
-      case 'b':
-      case 'h': out += MONTH_NAMES[f.month - 1]!.slice(0, 3); break;
-      case 'B': out += MONTH_NAMES[f.month - 1]!; break;
-      case 'j': out += pad(yday + 1, 3); break;
-      case 'w': out += String(wday); break;
-      case 'u': out += String(wday === 0 ? 7 : wday); break;
-      case 'U': out += pad(Math.floor((yday + 7 - wday) / 7), 2); break;
-      case 'W': out += pad(Math.floor((yday + 7 - ((wday + 6) % 7)) / 7), 2); break;
-      case 'G':
-      case 'g':
-      case 'V': {
-        const [wy, wn] = isoWeek(days, wday);
-        out += t === 'G' ? pad(wy, 4) : t === 'g' ? pad(wy % 100, 2) : pad(wn, 2);
-        break;
-      }
-      case 'c': out += strftime('%a %b %e %H:%M:%S %Y', utcNs, zone); break;
-      case 'x':
-      case 'D': out += strftime('%m/%d/%y', utcNs, zone); break;
-      case 'X':
-      case 'T': out += strftime('%H:%M:%S', utcNs, zone); break;
-      case 'F': out += strftime('%Y-%m-%d', utcNs, zone); break;
-      case 'R': out += strftime('%H:%M', utcNs, zone); break;
-      case 'r': out += strftime('%I:%M:%S %p', utcNs, zone); break;
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case '%': out += '%'; break;
-      default: out += '%' + t;
-    }
+    // Microseconds: nanoseconds beyond them are truncated (documented precision loss).
+    if (t === 'f') glibc += pad(Math.floor(fieldsOf(local).nano / 1000), 6);
+    else if (t === 'z') glibc += formatOffset(offset, false);
+    else if (t === 'Z') glibc += zone.abbrev(secondsOf(utcNs)).replace(/%/g, '%%');
+    else glibc += '%' + t;
   }
-  return out;
+  return strftime(glibc, utcNs, zone);
 }
 
 // ---------------------------------------------------------------- parsing
@@ -555,7 +670,7 @@ export const DATETIME: FunctionTable = {
     const fmt = strArg(format);
     return mapValues(values, (x) => {
       const d = asDateTime(x);
-      return d && zone && fmt !== undefined ? strftime(fmt, d.ns, zone) : undefined;
+      return d && zone && fmt !== undefined ? pythonStrftime(fmt, d.ns, zone) : undefined;
     });
   },
 
