@@ -130,6 +130,9 @@ function roundNum(a: Num, digits: number, mode: Mode): Num | undefined {
     if (digits === 0) {
       if (mode === 'ceil') return toInt(Math.ceil(v));
       if (mode === 'floor') return toInt(Math.floor(v));
+      // An integral float is its own integer, exactly as Python's round() gives it: 1e23 is
+      // 99999999999999991611392, while its repr would say 10^23.
+      if (Number.isInteger(v)) return toInt(v);
     }
     const d = Decimal.fromFloat(v);
     if (!d) return undefined;

@@ -212,7 +212,10 @@ export function decAdd(a: Decimal, b: Decimal): Decimal {
     const r = ca + cb;
     if (r >= -SAFE && r <= SAFE) return new Decimal(r, exp);
   }
-  return round(big(ca) + big(cb), exp);
+  const s = big(ca) + big(cb);
+  // A bigint zero has no sign; Python's sum is -0 only when both operands are negative.
+  if (s === 0n) return new Decimal(isNegative(a) && isNegative(b) ? -0 : 0, exp);
+  return round(s, exp);
 }
 
 export function decNeg(a: Decimal): Decimal {
@@ -229,7 +232,10 @@ export function decMul(a: Decimal, b: Decimal): Decimal {
     const r = a.coef * b.coef;
     if (r >= -SAFE && r <= SAFE) return new Decimal(r, exp);
   }
-  return round(big(a.coef) * big(b.coef), exp);
+  const p = big(a.coef) * big(b.coef);
+  // A bigint zero has no sign; Python's product of a zero keeps the xor of the signs.
+  if (p === 0n) return new Decimal(isNegative(a) !== isNegative(b) ? -0 : 0, exp);
+  return round(p, exp);
 }
 
 /** Python's Decimal division; undefined on division by zero. */
@@ -291,7 +297,7 @@ export function decCompare(a: Decimal, b: Decimal): number {
  */
 export function decQuantize(a: Decimal, digits: number, mode: 'half-even' | 'ceil' | 'floor'): Decimal {
   const exp = -digits;
-  if (a.exp >= exp) return new Decimal(scaleUp(a.coef, a.exp - exp), exp);
+  if (a.exp >= exp) return signedZero(new Decimal(scaleUp(a.coef, a.exp - exp), exp), isNegative(a));
   const drop = exp - a.exp;
   if (drop > digitCount(a.coef) + 1) {
     // |a| < a tenth of a unit at the target scale: the answer is 0 or one unit, and
@@ -341,4 +347,100 @@ export function decTruncate(a: Decimal): number | bigint {
 export function decIsIntegral(a: Decimal): boolean {
   if (a.exp >= 0) return true;
   return big(a.coef) % 10n ** BigInt(-a.exp) === 0n;
+}
+
+/** Python's Emax / Etiny for the default context: beyond them a power overflows or underflows. */
+const EMAX = 999999;
+const ETINY = -1000026;
+/** Up to this many digits the integer power is computed exactly (cheap as a bigint). */
+const EXACT_POW_DIGITS = 400;
+
+/**
+ * Python's `Decimal ** n` for an integer n: correctly rounded to 28 digits (not the product of
+ * rounded products), an exact result keeping the ideal exponent (`1.50 ** 2` is `2.2500`).
+ * Undefined where Python raises: `0 ** 0`, `0 ** -n` (infinite), and overflow past 10^999999;
+ * an underflow is Python's `0E-1000026`.
+ */
+export function decPowInt(a: Decimal, n: bigint): Decimal | undefined {
+  if (n === 0n) return a.isZero() ? undefined : new Decimal(1, 0);
+  const negative = isNegative(a) && (n & 1n) === 1n;
+  if (a.isZero()) return n > 0n ? new Decimal(negative ? -0 : 0, 0) : undefined;
+  // Trailing zeros stripped, so that c^m ends in a non-zero digit: a power with more digits
+  // than were computed is then certainly inexact and never a rounding tie.
+  let c = big(absCoef(a.coef));
+  let e = a.exp;
+  while (c % 10n === 0n) {
+    c /= 10n;
+    e++;
+  }
+  const m = n < 0n ? -n : n;
+  const text = c.toString();
+  const lead = Math.min(text.length, 17);
+  const log10a = Math.log10(Number(text.slice(0, lead))) + (text.length - lead) + e;
+  const magnitude = Number(n) * log10a;
+  if (magnitude > EMAX + 1) return undefined;
+  if (magnitude < ETINY - 1) return new Decimal(negative ? -0 : 0, ETINY);
+  const signed = (d: Decimal): Decimal | undefined => {
+    if (d.exp + digitCount(d.coef) - 1 > EMAX) return undefined;
+    return negative ? decNeg(d) : d;
+  };
+  if (c === 1n) {
+    // A power of ten is exact at any n (and the loop below could not narrow it down).
+    const x = BigInt(e) * n;
+    const zeros = n < 0n ? 0n : x - BigInt(a.exp) * n < BigInt(PRECISION - 1) ? x - BigInt(a.exp) * n : BigInt(PRECISION - 1);
+    return signed(new Decimal(10n ** zeros, Number(x - zeros)));
+  }
+
+  if (text.length * Number(m) <= EXACT_POW_DIGITS) {
+    const k = Number(m);
+    const pc = c ** m;
+    if (n < 0n) return signed(decDiv(new Decimal(1, 0), new Decimal(pc, e * k))!);
+    const digits = digitCount(pc);
+    if (digits > PRECISION) return signed(round(pc, e * k));
+    // Exact: Python pads with zeros back towards the exponent of a.exp * n, within 28 digits.
+    const zeros = Math.min(e * k - a.exp * k, PRECISION - digits);
+    return signed(new Decimal(scaleUp(pc, zeros), e * k - zeros));
+  }
+
+  // Too large to compute exactly: square-and-multiply truncated to p digits. Truncation only
+  // lowers the value and each step adds a relative error below 10^(1-p), which squaring
+  // doubles, so the true power lies in [r, r·(1 + 4m·10^(1-p))]; when both ends round to the
+  // same 28 digits, that is the answer, otherwise retry with more digits.
+  for (let p = PRECISION + m.toString().length + 6; ; p += 20) {
+    let rc = 1n;
+    let re = 0;
+    const trunc = (x: bigint, xe: number): void => {
+      const drop = digitCount(x) - p;
+      if (drop > 0) {
+        rc = x / 10n ** BigInt(drop);
+        re = xe + drop;
+      } else {
+        rc = x;
+        re = xe;
+      }
+    };
+    trunc(c, e);
+    const bc = rc;
+    const be = re;
+    const bits = m.toString(2);
+    for (let i = 1; i < bits.length; i++) {
+      trunc(rc * rc, re * 2);
+      if (bits[i] === '1') trunc(rc * bc, re + be);
+    }
+    const scale = 10n ** BigInt(p - 1);
+    const hc = rc + (4n * m * rc) / scale + 1n;
+    let lo: Decimal;
+    let hi: Decimal;
+    if (n > 0n) {
+      lo = round(rc, re);
+      hi = round(hc, re);
+    } else {
+      // 1/x lies in [1/hc, 1/rc]: quotients with at least p digits, floored and ceiled.
+      const k = digitCount(hc) + p;
+      const num = 10n ** BigInt(k);
+      lo = round(num / hc, -k - re);
+      hi = round((num + rc - 1n) / rc, -k - re);
+    }
+    if (lo.exp === hi.exp && lo.coef === hi.coef) return signed(lo);
+  }
 }

@@ -4,7 +4,7 @@
  * Operations return undefined when an operand is not a number or the result is undefined
  * (division by zero); callers decide whether that means null or "dropped".
  */
-import { Decimal, decAdd, decDiv, decMul, decRem, decSub } from './decimal.js';
+import { Decimal, decAdd, decDiv, decIsIntegral, decMul, decPowInt, decRem, decSub, decTruncate } from './decimal.js';
 import { Float, Typed, normInt, type Value } from './types.js';
 import { toDecimal } from './compare.js';
 
@@ -65,8 +65,10 @@ export function add(a: Num, b: Num): Num | undefined {
     if (b instanceof Decimal && typeof b.coef === 'number' && a.exp === b.exp) {
       const r = a.coef + b.coef;
       if (r >= -SAFE && r <= SAFE) return new Decimal(r, a.exp);
-    } else if (b === 0 && a.exp <= 0) return a;
-  } else if (a === 0 && b instanceof Decimal && b.exp <= 0) return b;
+      // Adding 0 is the identity only for a safe coefficient (no rounding to 28 digits) that is
+      // not -0 (Python's 0 + Decimal('-0') is Decimal('0')).
+    } else if (b === 0 && a.exp <= 0 && !Object.is(a.coef, -0)) return a;
+  } else if (a === 0 && b instanceof Decimal && typeof b.coef === 'number' && b.exp <= 0 && !Object.is(b.coef, -0)) return b;
   return binary(a, b, 'add');
 }
 
@@ -122,6 +124,8 @@ export function mod(a: Num, b: Num): Num | undefined {
     if (y === 0) return undefined;
     let r = x % y;
     if (r !== 0 && (r < 0) !== (y < 0)) r += y;
+    // JS gives a zero the dividend's sign, Python (float_rem) the divisor's: -4.0 % 2.0 is 0.0.
+    else if (r === 0) r = y < 0 ? -0 : 0;
     return new Float(r);
   }
   const x = toDecimal(a);
@@ -144,16 +148,25 @@ export function pow(a: Num, b: Num): Num | undefined {
       if (bits > 1n && bits * e > MAX_POW_BITS) return undefined;
       return normInt(base ** e);
     }
-    if (ka === 2 && e >= 0n && e <= 10000n) {
-      let r = Decimal.fromInteger(1);
-      for (let i = 0n; i < e; i++) r = decMul(r, a as Decimal);
-      return r;
-    }
+    if (ka === 2) return decPowInt(a as Decimal, e);
+  } else if (ka === 2 || kb === 2) {
+    // Python: an integral Decimal exponent (2.0) is an integer power, and a float meets a
+    // decimal as the decimal of its repr (float + decimal = decimal).
+    const x = toDecimal(a);
+    const y = toDecimal(b);
+    if (x && y && smallIntegral(y)) return decPowInt(x, BigInt(decTruncate(y)));
   }
   const r = Math.pow(toFloat(a), toFloat(b));
   if (!Number.isFinite(r)) return undefined;
   if (ka === 2 || kb === 2) return Decimal.fromFloat(r);
   return new Float(r);
+}
+
+/** An integral decimal below 10^18, so that making it an integer stays cheap (not 1E+999999). */
+function smallIntegral(d: Decimal): boolean {
+  const c = d.coef;
+  const digits = (typeof c === 'number' ? Math.abs(c) : c < 0n ? -c : c).toString().length;
+  return d.exp + digits <= 18 && decIsIntegral(d);
 }
 
 export function negate(a: Num): Num {
