@@ -5,6 +5,7 @@
  */
 import { EXTERNAL, writeJson } from '@dtl/runtime/values/json';
 import type { Value } from '@dtl/runtime/values/types';
+import { CANNOT_WRITE, canDecode, canEncode, pythonCodec } from '@dtl/runtime/engine/text-codecs';
 import type {
   ManifestPump,
   ManifestSink,
@@ -99,6 +100,7 @@ function localComponent(node: JsonObject, role: 'source' | 'sink', runs: readonl
 export function effectiveSource(node: JsonObject | undefined, cx: ResolveContext): ManifestSource {
   if (!node) return { type: 'dataset', dataset: cx.pipeId, config: {} };
   const { resolved, config, type } = localComponent(node, 'source', LOCAL_SOURCES, '', cx);
+  checkEncodings(resolved, config, type, 'source', cx);
   const src: ManifestSource = { type, config };
   if (type === 'dataset') return { ...src, dataset: String(config.dataset) };
   if (type === 'embedded') {
@@ -108,9 +110,34 @@ export function effectiveSource(node: JsonObject | undefined, cx: ResolveContext
   return src;
 }
 
+/**
+ * Text encodings the runtime must know: a csv source's `encoding` (Python codecs, or what
+ * TextDecoder reads) and a csv_endpoint sink's `encoding` (the schema checks `encode_error_strategy`).
+ */
+function checkEncodings(resolved: JsonObject, config: Record<string, unknown>, type: string, role: 'source' | 'sink', cx: ResolveContext): void {
+  const at = (key: string): Range => (member(resolved, key)?.value ?? resolved).range;
+  const name = config.encoding;
+  if (type === 'csv' && role === 'source' && name !== undefined) {
+    if (typeof name !== 'string' || !canDecode(name)) throw new BuildError(`Pipe '${cx.pipeId}': the csv source's encoding ${JSON.stringify(name)} is not an encoding the local runtime can read.`, cx.file, at('encoding'));
+  }
+  if (type === 'csv_endpoint' && role === 'sink') {
+    if (name !== undefined && name !== null) {
+      const codec = typeof name === 'string' ? pythonCodec(name) : undefined;
+      if (codec === undefined || !canEncode(codec)) {
+        throw new BuildError(
+          `Pipe '${cx.pipeId}': the csv_endpoint sink's encoding ${JSON.stringify(name)} ${CANNOT_WRITE}.`,
+          cx.file,
+          at('encoding'),
+        );
+      }
+    }
+  }
+}
+
 export function effectiveSink(node: JsonObject | undefined, cx: ResolveContext): ManifestSink {
   if (!node) return { type: 'dataset', dataset: cx.pipeId, config: {} };
-  const { config, type } = localComponent(node, 'sink', LOCAL_SINKS, 'dataset', cx);
+  const { config, type, resolved } = localComponent(node, 'sink', LOCAL_SINKS, 'dataset', cx);
+  checkEncodings(resolved, config, type, 'sink', cx);
   if (type === 'dataset') return { type, dataset: typeof config.dataset === 'string' ? config.dataset : cx.pipeId, config };
   return { type, config };
 }

@@ -96,6 +96,46 @@ describe('sink options through the CLI', function () {
       assert.deepEqual([...published(p, 'bom')], [0xef, 0xbb, 0xbf, ...Buffer.from('_id\r\na\r\n')]);
       assert.equal(published(p, 'plain').toString(), '_id\r\na\r\n');
     });
+
+    describe('encoding and encode_error_strategy', () => {
+      const accents = { _id: 'acc', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'a', name: 'Ærø €5 ę' }] } };
+      const encPipe = (id: string, sink: Record<string, unknown>): Record<string, unknown> => ({ ...csvPipe(id, sink), source: { type: 'dataset', dataset: 'acc' } });
+
+      it('writes the configured encoding; characters it lacks follow the strategy (default backslashreplace)', () => {
+        const p = project([
+          accents,
+          encPipe('l1', { encoding: 'latin-1' }),
+          encPipe('cp', { encoding: 'windows-1252', encode_error_strategy: 'xmlcharrefreplace' }),
+          encPipe('asc', { encoding: 'ascii', encode_error_strategy: 'replace' }),
+          encPipe('ign', { encoding: 'ISO-8859-1', encode_error_strategy: 'ignore' }),
+          encPipe('u16', { encoding: 'utf-16' }),
+        ]);
+        assert.equal(dtl(['check', p.dir, '--format', 'json']).stdout.trim(), '[]');
+        runOk(p);
+        const head = Buffer.from('_id,name\r\na,', 'latin1');
+        assert.deepEqual(published(p, 'l1'), Buffer.concat([head, Buffer.from('\xc6r\xf8 \\u20ac5 \\u0119\r\n', 'latin1')]));
+        // windows-1252 has the euro sign (0x80), not ę.
+        assert.deepEqual(published(p, 'cp'), Buffer.concat([head, Buffer.from('\xc6r\xf8 \x805 &#281;\r\n', 'latin1')]));
+        assert.equal(published(p, 'asc').toString('latin1'), '_id,name\r\na,?r? ?5 ?\r\n');
+        assert.equal(published(p, 'ign').toString('latin1'), '_id,name\r\na,\xc6r\xf8 5 \r\n');
+        assert.deepEqual(published(p, 'u16'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('_id,name\r\na,Ærø €5 ę\r\n', 'utf16le')]));
+      });
+
+      it('an encoding the runtime cannot write, or does not know, is a build error at its position', () => {
+        for (const [encoding, why] of [
+          ['shift_jis', /sesam\.conf\.json:\d+:\d+.*Pipe 'enc'.*"shift_jis" is not an encoding the local runtime can write/],
+          ['no-such-encoding', /sesam\.conf\.json:\d+:\d+.*Pipe 'enc'.*"no-such-encoding" is not an encoding the local runtime can write/],
+        ] as const) {
+          const p = project([accents, encPipe('enc', { encoding })]);
+          const r = run(p);
+          assert.equal(r.code, 1, r.stderr);
+          assert.match(r.stderr, why);
+          const build = dtl(['build', p.dir, '-o', path.join(tempDir(), 'out')]);
+          assert.equal(build.code, 1);
+          assert.match(build.stderr, why);
+        }
+      });
+    });
   });
 
   describe('dataset sink: prevent_multiple_versions', () => {

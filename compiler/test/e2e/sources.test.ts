@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { withServer, writeProject } from '../helpers.js';
+import { dtl, tempDir, withServer, writeProject } from '../helpers.js';
 import { start } from './running.js';
 
 const files = { _id: 'files', type: 'system:url', base_url: './' };
@@ -104,6 +104,46 @@ describe('runtime: json and csv source edge cases', function () {
     await assert.rejects(bad.rt.runOnce(), /latin\.csv is not valid utf-8 text/);
     assert.deepEqual(bad.dataset('utf'), []);
     bad.close();
+  });
+
+  it('csv: single-byte encodings decode as Python does (windows-1252 is not Latin-1; ascii rejects high bytes)', async () => {
+    // Bytes 0x80 (€ in windows-1252), 0xe6 (æ), and 0x81, which windows-1252 leaves undefined.
+    const r = await start({
+      'sesam.conf.json': [
+        files,
+        { _id: 'cp', type: 'pipe', source: { type: 'csv', system: 'files', url: 'cp.csv', primary_key: 'id', encoding: 'windows-1252' } },
+        { _id: 'cp-replace', type: 'pipe', source: { type: 'csv', system: 'files', url: 'undef.csv', primary_key: 'id', encoding: 'cp1252', decode_error_strategy: 'replace' } },
+        { _id: 'koi', type: 'pipe', source: { type: 'csv', system: 'files', url: 'koi.csv', primary_key: 'id', encoding: 'KOI8-R' } },
+      ],
+    });
+    fs.writeFileSync(path.join(r.dir, 'cp.csv'), Buffer.from('id,name\n1,\x805 bl\xe6\n', 'latin1'));
+    fs.writeFileSync(path.join(r.dir, 'undef.csv'), Buffer.from('id,name\n1,a\x81b\n', 'latin1'));
+    fs.writeFileSync(path.join(r.dir, 'koi.csv'), Buffer.from('id,name\n1,\xf0\xd2\xc9\xd7\xc5\xd4\n', 'latin1'));
+    await r.rt.runOnce();
+    assert.deepEqual(values(r.dataset('cp'), 'name'), [['1', '€5 blæ']]);
+    assert.deepEqual(values(r.dataset('cp-replace'), 'name'), [['1', 'a\ufffdb']]);
+    assert.deepEqual(values(r.dataset('koi'), 'name'), [['1', 'Привет']]);
+    r.close();
+
+    const strict = await start({
+      'sesam.conf.json': [
+        files,
+        { _id: 'asc', type: 'pipe', source: { type: 'csv', system: 'files', url: 'high.csv', primary_key: 'id', encoding: 'ascii' } },
+      ],
+    });
+    fs.writeFileSync(path.join(strict.dir, 'high.csv'), Buffer.from('id,name\n1,caf\xe9\n', 'latin1'));
+    await assert.rejects(strict.rt.runOnce(), /high\.csv is not valid ascii text: byte 0xe9 at offset 13/);
+    assert.deepEqual(strict.dataset('asc'), []);
+    strict.close();
+  });
+
+  it('csv: an encoding the runtime cannot read is a build error at its position', () => {
+    const dir = writeProject({
+      'sesam.conf.json': [files, { _id: 'x', type: 'pipe', source: { type: 'csv', system: 'files', url: 'x.csv', primary_key: 'id', encoding: 'klingon-8' } }],
+    });
+    const r = dtl(['build', dir, '-o', path.join(tempDir(), 'out')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /sesam\.conf\.json:\d+:\d+.*Pipe 'x': the csv source's encoding "klingon-8" is not an encoding the local runtime can read/);
   });
 
   it('json over http(s) with supports_since sends the latest _updated as since, and the system and source headers', async () => {

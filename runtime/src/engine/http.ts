@@ -15,7 +15,7 @@ import { isDict } from '../values/types.js';
 import { JsonInputError, parseJsonValues } from './json-stream.js';
 import { BadRequestError, ConflictError, NotFoundError, type ProjectRuntime } from './project.js';
 import { openSource } from './sources.js';
-import { renderCsv } from './sinks.js';
+import { csvBytes } from './sinks.js';
 import { FILTERED_KEY } from '../store/record.js';
 
 const MAX_BODY = 256 * 1024 * 1024;
@@ -307,9 +307,9 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
       }
     }
     if (action === 'csv' && kind === 'csv_endpoint') {
-      const text = renderCsv(out, runner.pipe.sink.config);
-      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
-      res.end(text);
+      const { bytes, charset } = csvBytes(out, runner.pipe.sink.config, id);
+      res.writeHead(200, { 'content-type': `text/csv; charset=${charset}` });
+      res.end(bytes);
       return;
     }
     // The pull protocol's headers describe the source dataset; a transform filters the stream.

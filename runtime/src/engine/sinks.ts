@@ -15,6 +15,7 @@ import type { WrittenVersions } from './written-cache.js';
 import type { ManifestSink, ManifestSystem } from './manifest.js';
 import { requestHeaders, systemUrl } from './system-url.js';
 import { idFileName } from '../store/names.js';
+import { CANNOT_WRITE, UnencodableError, canEncode, encodeText, pythonCodec, splitBom, type EncodeErrors } from './text-codecs.js';
 
 export interface SinkEnv {
   readonly store: Store;
@@ -378,11 +379,11 @@ export class CsvFileSink implements Sink {
 
   async end(trackDeletions: boolean): Promise<number> {
     if (!trackDeletions) return 0;
-    const text = renderCsv(this.rows, this.sink.config, this.pipeId);
+    const { bytes } = csvBytes(this.rows, this.sink.config, this.pipeId);
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const prev = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : undefined;
-    if (prev === text) return 0;
-    fs.writeFileSync(this.file + '.tmp', text);
+    const prev = fs.existsSync(this.file) ? fs.readFileSync(this.file) : undefined;
+    if (prev !== undefined && prev.equals(bytes)) return 0;
+    fs.writeFileSync(this.file + '.tmp', bytes);
     fs.renameSync(this.file + '.tmp', this.file);
     return 1;
   }
@@ -514,29 +515,87 @@ function escapeFailure(where: string, e: CsvEscapeError, row: Entity | undefined
   return new SinkError(`${where}: the csv_endpoint sink cannot write ${what}: the value ${why}.`);
 }
 
-/**
- * CSV text for the csv_endpoint sink (columns, delimiter, quoting, quotechar, doublequote,
- * escapechar, header, line terminator, byte order mark). `pipeId` names the pipe in errors.
- */
-export function renderCsv(rows: readonly Entity[], config: Record<string, unknown>, pipeId?: string): string {
-  const where = pipeId === undefined ? 'csv_endpoint' : `Pipe '${pipeId}'`;
+/** Each record of the CSV text with the entity it renders (none for the header and byte order mark). */
+function csvLines(rows: readonly Entity[], config: Record<string, unknown>, where: string): Array<{ text: string; row?: Entity }> {
   const d = csvDialect(config, where);
   const columns = Array.isArray(config.columns) ? (config.columns as string[]) : [];
   const skipDeleted = config['skip-deleted-entities'] !== false;
-  const line = (values: readonly (Value | undefined)[], row: Entity | undefined): string => {
+  const line = (values: readonly (Value | undefined)[], row: Entity | undefined): { text: string; row?: Entity } => {
     try {
-      return csvRow(values, d) + d.lineterminator;
+      return { text: csvRow(values, d) + d.lineterminator, row };
     } catch (e) {
       if (e instanceof CsvEscapeError) throw escapeFailure(where, e, row, columns[e.field]);
       throw e;
     }
   };
-  const lines: string[] = [];
-  if (config.byte_order_mark === true) lines.push('\ufeff');
+  const lines: Array<{ text: string; row?: Entity }> = [];
+  if (config.byte_order_mark === true) lines.push({ text: '\ufeff' });
   if (config.include_header !== false) lines.push(line(columns, undefined));
   for (const r of rows) {
     if (skipDeleted && r['_deleted'] === true) continue;
     lines.push(line(columns.map((c) => r[c]), r));
   }
-  return lines.join('');
+  return lines;
+}
+
+/**
+ * CSV text for the csv_endpoint sink (columns, delimiter, quoting, quotechar, doublequote,
+ * escapechar, header, line terminator, byte order mark). `pipeId` names the pipe in errors.
+ */
+export function renderCsv(rows: readonly Entity[], config: Record<string, unknown>, pipeId?: string): string {
+  return csvLines(rows, config, pipeId === undefined ? 'csv_endpoint' : `Pipe '${pipeId}'`)
+    .map((l) => l.text)
+    .join('');
+}
+
+/**
+ * The csv_endpoint sink's output as bytes in its `encoding`, characters the encoding lacks
+ * handled by `encode_error_strategy` (docs: default "backslashreplace"), with the charset to
+ * announce it under.
+ */
+export function csvBytes(rows: readonly Entity[], config: Record<string, unknown>, pipeId?: string): { bytes: Buffer; charset: string } {
+  const where = pipeId === undefined ? 'csv_endpoint' : `Pipe '${pipeId}'`;
+  const { codec, errors } = csvEncoding(config, where);
+  const lines = csvLines(rows, config, where);
+  if (codec === 'utf_8') return { bytes: Buffer.from(lines.map((l) => l.text).join(''), 'utf8'), charset: 'utf-8' };
+  // Records are encoded one by one (so an error can name its entity), the mark once.
+  const { bom, rest } = splitBom(codec);
+  const parts = lines.map((l) => {
+    try {
+      return encodeText(l.text, rest, errors);
+    } catch (e) {
+      if (!(e instanceof UnencodableError)) throw e;
+      const what = l.row === undefined ? 'the header' : `entity ${JSON.stringify(l.row['_id'])}`;
+      throw new SinkError(`${where}: the csv_endpoint sink cannot write ${what} in ${String(config.encoding)}: ${e.message} (set "encode_error_strategy" to replace such characters).`);
+    }
+  });
+  return { bytes: Buffer.concat([bom, ...parts]), charset: charsetOf(codec) };
+}
+
+/** The codec and error handler a csv_endpoint sink's config names; a SinkError for ones the runtime cannot write. */
+export function csvEncoding(config: Record<string, unknown>, where = 'csv_endpoint'): { codec: string; errors: EncodeErrors } {
+  const name = config.encoding === undefined || config.encoding === null ? 'utf-8' : config.encoding;
+  const codec = typeof name === 'string' ? pythonCodec(name) : undefined;
+  if (codec === undefined || !canEncode(codec)) {
+    throw new SinkError(`${where}: the csv_endpoint sink's encoding ${JSON.stringify(name)} ${CANNOT_WRITE}.`);
+  }
+  const strategy = config.encode_error_strategy ?? 'backslashreplace';
+  // The docs list these four; `dtl check` rejects anything else.
+  if (!SINK_STRATEGIES.includes(strategy as EncodeErrors)) {
+    throw new SinkError(`${where}: the csv_endpoint sink's encode_error_strategy must be one of ${SINK_STRATEGIES.map((x) => JSON.stringify(x)).join(', ')}, not ${JSON.stringify(strategy)}.`);
+  }
+  return { codec, errors: strategy as EncodeErrors };
+}
+
+const SINK_STRATEGIES: readonly EncodeErrors[] = ['ignore', 'replace', 'xmlcharrefreplace', 'backslashreplace'];
+
+/** The IANA charset name of a codec, for the Content-Type of the CSV. */
+function charsetOf(codec: string): string {
+  const special: Record<string, string> = { utf_8_sig: 'utf-8', utf_16: 'utf-16', latin_1: 'iso-8859-1', ascii: 'us-ascii', mac_roman: 'macintosh', koi8_r: 'koi8-r', koi8_u: 'koi8-u' };
+  if (special[codec] !== undefined) return special[codec]!;
+  const cp = /^cp(\d+)$/.exec(codec);
+  if (cp) return Number(cp[1]) >= 874 && cp[1] !== '866' ? `windows-${cp[1]}` : `ibm${cp[1]}`;
+  const iso = /^iso8859_(\d+)$/.exec(codec);
+  if (iso) return `iso-8859-${iso[1]}`;
+  return codec.replace(/_/g, '-');
 }

@@ -20,6 +20,7 @@ import type { WrittenVersions } from './written-cache.js';
 import type { ManifestSource, ManifestSystem } from './manifest.js';
 import { compareValues } from '../values/compare.js';
 import { requestHeaders, systemUrl } from './system-url.js';
+import { decodeSingleByte, decoderLabel, pythonCodec } from './text-codecs.js';
 
 export interface SourceState {
   /** Per dataset: the last `_updated` consumed (continuation). */
@@ -316,17 +317,21 @@ function* jsonEntities(data: Buffer, env: SourceEnv, location: string): Generato
   }
 }
 
-/** Python's names for true Latin-1 (WHATWG's "iso-8859-1" label means windows-1252 instead). */
-const LATIN1 = new Set(['iso-8859-1', 'iso8859-1', 'iso_8859_1', 'latin-1', 'latin1', 'latin_1', 'l1', '8859', 'cp819']);
-
 /** The text of a CSV file in its configured `encoding`, failing on bad bytes unless `decode_error_strategy` is "replace". */
 function decodeCsv(data: Buffer, src: ManifestSource, env: SourceEnv, location: string): string {
   const label = typeof src.config.encoding === 'string' ? src.config.encoding.trim().toLowerCase() : 'utf-8';
-  if (LATIN1.has(label)) return data.toString('latin1');
+  const codec = pythonCodec(label);
+  const single = codec === undefined ? undefined : decodeSingleByte(data, codec, src.config.decode_error_strategy === 'replace' ? 'replace' : 'strict');
+  if (single !== undefined) {
+    if ('text' in single) return single.text;
+    throw new SourceError(
+      `Pipe '${env.pipeId}': ${location} is not valid ${label} text: byte 0x${data[single.badOffset]!.toString(16)} at offset ${single.badOffset} has no character in it (set "encoding", or "decode_error_strategy": "replace" to replace bad bytes).`,
+    );
+  }
   const fatal = src.config.decode_error_strategy !== 'replace';
   let decoder: TextDecoder;
   try {
-    decoder = new TextDecoder(label.replace(/_/g, '-'), { fatal });
+    decoder = new TextDecoder(decoderLabel(label), { fatal });
   } catch {
     throw new SourceError(`Pipe '${env.pipeId}': the csv source's encoding "${String(src.config.encoding)}" is not known.`);
   }
