@@ -4,6 +4,7 @@
  * that must not lose or keep data they should not.
  */
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { ProjectRuntime } from '@dtl/runtime/engine/project';
@@ -13,6 +14,7 @@ import { checkProject } from '../../src/check/check-project.js';
 import { importBuild } from '../../src/cli/project-commands.js';
 import { loadProject } from '../../src/project/load.js';
 import { tempDir, writeProject } from '../helpers.js';
+import { start } from './running.js';
 
 const CONFIG = [
   { _id: 'people', type: 'pipe', source: { type: 'http_endpoint' } },
@@ -242,5 +244,55 @@ describe('HTTP API against hostile clients', function () {
       assert.match(await error(r), msg);
     }
     assert.deepEqual((await contents('people')).map((e) => e[0]), ['ok']);
+  });
+});
+
+describe('HTTP API: a pump reset during a run', function () {
+  this.timeout(60_000);
+
+  it('is carried out after the run, which would otherwise save its progress over it', async () => {
+    // The pipe's source is this server; the second read waits until the test lets it go.
+    const asked: string[] = [];
+    let letGo = (): void => {};
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    let reached = (): void => {};
+    const holding = new Promise<void>((resolve) => (reached = resolve));
+    const source = http.createServer((req, res) => {
+      asked.push(new URL(req.url ?? '/', 'http://localhost').search);
+      const answer = (): void => void res.end('[{"_id": "a", "_updated": 5}]');
+      if (asked.length !== 2) return answer();
+      reached();
+      void held.then(answer);
+    });
+    await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
+    const port = (source.address() as net.AddressInfo).port;
+    const r = await start({
+      'sesam.conf.json': [
+        { _id: 'remote', type: 'system:url', base_url: `http://127.0.0.1:${port}/` },
+        { _id: 'feed', type: 'pipe', source: { type: 'json', system: 'remote', url: 'feed', supports_since: true } },
+      ],
+    });
+    const api = await startApi(r.rt, 0);
+    try {
+      await r.rt.runPipe('feed');
+      let ran = false;
+      const running = r.rt.runPipe('feed').then(() => (ran = true));
+      await holding;
+      const reset = fetch(`http://127.0.0.1:${api.port}/api/pipes/feed/pump`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'operation=reset' });
+      // Were the reset done at once it would answer now, with the run still waiting; the second
+      // only bounds how long a correct reset (which waits for the run) is waited for.
+      await Promise.race([reset, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      letGo();
+      const answered = await reset;
+      assert.equal(answered.status, 200);
+      assert.equal(ran, true, 'the reset was answered after the run ended');
+      await running;
+      await r.rt.runPipe('feed');
+      assert.deepEqual(asked, ['', '?since=5', ''], 'the run after the reset reads from the start');
+    } finally {
+      await api.close();
+      r.close();
+      source.close();
+    }
   });
 });

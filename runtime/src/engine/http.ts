@@ -230,7 +230,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
       const form = new URLSearchParams(body);
       const op = form.get('operation') ?? url.searchParams.get('operation') ?? 'start';
       if (op === 'reset') {
-        runner.reset();
+        await rt.resetPipe(id);
         return sendJson(res, 200, { pipe: id, operation: op });
       }
       if (op !== 'start') throw new HttpError(400, `Unknown pump operation '${op}' (use start or reset)`);

@@ -106,6 +106,13 @@ export class ProjectRuntime {
     return this.serial(() => r.run());
   }
 
+  /** Forgets a pipe's progress; after a run in progress, which would otherwise save its own over it. */
+  resetPipe(id: string): Promise<void> {
+    const r = this.runners.get(id);
+    if (!r) return Promise.reject(new NotFoundError(`No pipe '${id}'.`));
+    return this.serial(async () => r.reset());
+  }
+
   /**
    * The pass `dtl run` makes before it starts the scheduler: like runOnce, but only over
    * scheduled pipes that run on an interval or have `run_at_startup`. Manual pipes only run
