@@ -445,7 +445,10 @@ function pythonStrftime(format: string, utcNs: bigint, zone: Zone): string {
 
 // ---------------------------------------------------------------- parsing
 
-/** Python _strptime's patterns (same alternation order, so the same matches). */
+/**
+ * Python _strptime's patterns (same alternation order, so the same matches). `\d` becomes
+ * Python's `\d`, which is any Unicode decimal digit (`%Y` reads "𝟚𝟘𝟙𝟝" as 2015).
+ */
 const PARSE_PATTERNS: Readonly<Record<string, string>> = {
   d: '3[01]|[12]\\d|0[1-9]|[1-9]| [1-9]',
   e: '3[01]|[12]\\d|0[1-9]|[1-9]| [1-9]',
@@ -454,20 +457,32 @@ const PARSE_PATTERNS: Readonly<Record<string, string>> = {
   m: '1[0-2]|0[1-9]|[1-9]',
   M: '[0-5]\\d|\\d',
   S: '6[0-1]|[0-5]\\d|\\d',
-  // Up to nanoseconds (Python stops at microseconds; DTL datetimes keep nanoseconds).
-  f: '[0-9]{1,9}',
+  f: '[0-9]{1,6}',
   y: '\\d\\d',
   Y: '\\d\\d\\d\\d',
   p: 'am|pm',
-  z: 'Z|[+-]\\d\\d:?[0-5]\\d(?::?[0-5]\\d)?',
+  // Python 3.11: ±HHMM, ±HH:MM, with optional seconds and a fraction of them, or Z (in upper
+  // case only; a `z` is matched here and rejected by parseOffset).
+  z: 'Z|[+-]\\d\\d:?[0-5]\\d(?::?[0-5]\\d(?:\\.\\d{1,6})?)?',
   a: DAY_NAMES.map((n) => n.slice(0, 3)).join('|'),
   A: DAY_NAMES.join('|'),
   b: MONTH_NAMES.map((n) => n.slice(0, 3)).join('|'),
   B: MONTH_NAMES.join('|'),
 };
 
+/** Python's `\s` (str.isspace), which differs from JavaScript's at U+001C–U+001F and U+FEFF. */
+const PY_SPACE = '[\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const PY_SPACE_RE = new RegExp(PY_SPACE);
+
 interface CompiledFormat {
+  /** Python's own regex. */
   re: RegExp;
+  /**
+   * The same with %f taking up to 9 digits (DTL datetimes keep nanoseconds), tried only when
+   * Python's fails, so text Python reads is read as Python reads it (`%f%H` on "33131817"
+   * is .331318 and 17 h, not .3313181 and 7 h).
+   */
+  nanos: RegExp | undefined;
   /** The directive behind each capture group, in format order. */
   directives: string[];
 }
@@ -492,18 +507,38 @@ function compileFormat(format: string): CompiledFormat | undefined {
       const t = format[++i];
       if (t === '%') src += '%';
       else if (t !== undefined && Object.hasOwn(PARSE_PATTERNS, t) && !directives.includes(t)) {
-        src += '(' + PARSE_PATTERNS[t] + ')';
+        src += '(' + PARSE_PATTERNS[t]!.replace(/\\d/g, '\\p{Nd}') + ')';
         directives.push(t);
       } else ok = false;
-    } else if (/\s/.test(ch)) {
-      while (i + 1 < format.length && /\s/.test(format[i + 1]!)) i++;
-      src += '\\s+';
-    } else src += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    } else if (PY_SPACE_RE.test(ch)) {
+      while (i + 1 < format.length && PY_SPACE_RE.test(format[i + 1]!)) i++;
+      src += PY_SPACE + '+';
+    } else src += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
-  if (ok) c = { re: new RegExp('^' + src + '$', 'i'), directives };
+  if (ok) {
+    const re = new RegExp('^' + src + '$', 'iu');
+    const nanos = directives.includes('f') ? new RegExp('^' + src.replace('([0-9]{1,6})', '([0-9]{1,9})') + '$', 'iu') : undefined;
+    c = { re, nanos, directives };
+  }
   if (formatCache.size > 1000) formatCache.clear();
   formatCache.set(format, c);
   return c ?? undefined;
+}
+
+/** The value of a run of Unicode decimal digits, as Python's int() reads it. */
+function digitsValue(text: string): number {
+  if (/^[0-9]*$/.test(text)) return Number(text);
+  let n = 0;
+  for (const ch of text) {
+    let cp = ch.codePointAt(0)!;
+    // Unicode assigns decimal digits in runs of 0–9 (a stability policy), so a digit's value
+    // is its distance from the start of its run of digits, modulo 10.
+    let start = cp;
+    while (/\p{Nd}/u.test(String.fromCodePoint(start - 1))) start--;
+    cp = (cp - start) % 10;
+    n = n * 10 + cp;
+  }
+  return n;
 }
 
 function monthIndex(names: string[], text: string, abbrev: boolean): number {
@@ -511,36 +546,54 @@ function monthIndex(names: string[], text: string, abbrev: boolean): number {
   return names.findIndex((n) => (abbrev ? n.slice(0, 3) : n).toLowerCase() === t) + 1;
 }
 
-function parseOffset(text: string): number | undefined {
-  if (text === 'Z') return 0;
+/**
+ * A %z offset in nanoseconds, read as Python 3.11 reads it: a colon after the hours needs
+ * one after the minutes too when seconds follow, and the offset must be less than a day.
+ */
+function parseOffset(text: string): bigint | undefined {
+  if (text === 'Z') return 0n;
   if (text === 'z') return undefined; // Python matches Z case-sensitively
-  const digits = text.slice(1).replace(/:/g, '');
-  const s = Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4)) * 60 + Number(digits.slice(4, 6) || '0');
-  return text[0] === '-' ? -s : s;
+  let body = text.slice(1);
+  if (body[2] === ':') {
+    body = body.slice(0, 2) + body.slice(3);
+    if (body.length > 4) {
+      if (body[4] !== ':') return undefined;
+      body = body.slice(0, 4) + body.slice(5);
+    }
+  } else if (body.includes(':')) return undefined;
+  const [whole, fraction = ''] = body.split('.');
+  const secs = digitsValue(whole!.slice(0, 2)) * 3600 + digitsValue(whole!.slice(2, 4)) * 60 + digitsValue(whole!.slice(4, 6) || '0');
+  const ns = BigInt(secs) * NS_PER_SEC + BigInt(fraction === '' ? 0 : digitsValue(fraction.padEnd(9, '0')));
+  if (ns >= NS_PER_DAY) return undefined;
+  return text[0] === '-' ? -ns : ns;
 }
 
 /** strptime; undefined when the text does not match or names an impossible date. */
 function strptime(format: CompiledFormat, text: string, zone: Zone): DateTime | undefined {
-  const m = format.re.exec(text);
+  const m = format.re.exec(text) ?? format.nanos?.exec(text);
   if (!m) return undefined;
   const f: Fields = { year: 1900, month: 1, day: 1, hour: 0, minute: 0, second: 0, nano: 0 };
   let hour12: number | undefined;
   let pm: boolean | undefined;
-  let offset: number | undefined;
+  let offset: bigint | undefined;
   let badOffset = false;
   format.directives.forEach((d, i) => {
     const v = m[i + 1]!;
     switch (d) {
       case 'd':
-      case 'e': f.day = Number(v.trim()); break;
-      case 'H': f.hour = Number(v); hour12 = undefined; break;
+      case 'e': f.day = digitsValue(v.trim()); break;
+      case 'H': f.hour = digitsValue(v); hour12 = undefined; break;
       case 'I': hour12 = Number(v); break;
       case 'm': f.month = Number(v); break;
-      case 'M': f.minute = Number(v); break;
-      case 'S': f.second = Number(v); break;
+      case 'M': f.minute = digitsValue(v); break;
+      case 'S': f.second = digitsValue(v); break;
       case 'f': f.nano = Number(v.padEnd(9, '0')); break;
-      case 'y': f.year = Number(v) + (Number(v) < 69 ? 2000 : 1900); break;
-      case 'Y': f.year = Number(v); break;
+      case 'y': {
+        const y = digitsValue(v);
+        f.year = y + (y < 69 ? 2000 : 1900);
+        break;
+      }
+      case 'Y': f.year = digitsValue(v); break;
       case 'p': pm = v.toLowerCase() === 'pm'; break;
       case 'z': offset = parseOffset(v); badOffset = offset === undefined; break;
       case 'b': f.month = monthIndex(MONTH_NAMES, v, true); break;
@@ -553,7 +606,7 @@ function strptime(format: CompiledFormat, text: string, zone: Zone): DateTime | 
   if (badOffset || !validFields(f)) return undefined;
   const local = nsOf(f);
   // An explicit offset in the text wins over the TZ argument.
-  return inRange(offset !== undefined ? local - BigInt(offset) * NS_PER_SEC : localToUtc(zone, local));
+  return inRange(offset !== undefined ? local - offset : localToUtc(zone, local));
 }
 
 // ---------------------------------------------------------------- the datetime cast
