@@ -188,10 +188,10 @@ function scaleUp(c: Coef, k: number): Coef {
 }
 
 /** Rounds a coefficient to the context precision, half-even, adjusting the exponent. */
-function round(c: Coef, exp: number): Decimal {
+function round(c: Coef, exp: number, prec: number = PRECISION): Decimal {
   const n = digitCount(c);
-  if (n <= PRECISION) return new Decimal(c, exp);
-  const drop = n - PRECISION;
+  if (n <= prec) return new Decimal(c, exp);
+  const drop = n - prec;
   const b = big(c);
   const div = 10n ** BigInt(drop);
   let q = b / div;
@@ -200,11 +200,12 @@ function round(c: Coef, exp: number): Decimal {
   const half = div / 2n;
   if (absR > half || (absR === half && (q % 2n !== 0n))) q += b < 0n ? -1n : 1n;
   // Rounding up can add a digit (999… → 1000…).
-  if ((q < 0n ? -q : q).toString().length > PRECISION) return round(q, exp + drop);
+  if ((q < 0n ? -q : q).toString().length > prec) return round(q, exp + drop, prec);
   return new Decimal(q, exp + drop);
 }
 
 export function decAdd(a: Decimal, b: Decimal): Decimal {
+  if (a.exp - b.exp > FAR || b.exp - a.exp > FAR) [a, b] = farApart(a, b);
   const exp = Math.min(a.exp, b.exp);
   const ca = scaleUp(a.coef, a.exp - exp);
   const cb = scaleUp(b.coef, b.exp - exp);
@@ -216,6 +217,36 @@ export function decAdd(a: Decimal, b: Decimal): Decimal {
   // A bigint zero has no sign; Python's sum is -0 only when both operands are negative.
   if (s === 0n) return new Decimal(isNegative(a) && isNegative(b) ? -0 : 0, exp);
   return round(s, exp);
+}
+
+/** Exponents further apart than this get farApart() before an addition or comparison. */
+const FAR = 64;
+
+/**
+ * Python's `_normalize` for an addition: an operand wholly below the rounding position of the
+ * other only matters as a sticky digit just below it, and a zero only down to 29 places below
+ * the other. Without this, 1E+999999 + 1E-999999 would build a two-million-digit coefficient.
+ * (Order is irrelevant to the sum, so the pair may come back swapped.)
+ */
+function farApart(a: Decimal, b: Decimal): [Decimal, Decimal] {
+  const swap = a.exp < b.exp;
+  const large = swap ? b : a;
+  let small = swap ? a : b;
+  // A zero with the larger exponent adds nothing to the other's digits (Python: the sum is
+  // the other operand at its own exponent).
+  if (large.isZero()) return [small, new Decimal(large.coef, small.exp)];
+  if (small.isZero()) {
+    small = new Decimal(small.coef, Math.max(small.exp, large.exp - PRECISION - 1));
+  } else {
+    const floor = large.exp + Math.min(-1, digitCount(large.coef) - PRECISION - 2);
+    if (small.exp + digitCount(small.coef) - 1 < floor) small = new Decimal(small.sign, floor);
+  }
+  return swap ? [small, large] : [large, small];
+}
+
+/** The exponent of the leading digit (Python's `adjusted()`). */
+function adjusted(d: Decimal): number {
+  return d.exp + digitCount(d.coef) - 1;
 }
 
 export function decNeg(a: Decimal): Decimal {
@@ -240,13 +271,18 @@ export function decMul(a: Decimal, b: Decimal): Decimal {
 
 /** Python's Decimal division; undefined on division by zero. */
 export function decDiv(a: Decimal, b: Decimal): Decimal | undefined {
+  return divide(a, b, PRECISION);
+}
+
+/** Division rounded to `prec` digits (the context precision but for powers' working precision). */
+function divide(a: Decimal, b: Decimal, prec: number): Decimal | undefined {
   if (b.isZero()) return undefined;
   const ideal = a.exp - b.exp;
   const negative = isNegative(a) !== isNegative(b);
   if (a.isZero()) return new Decimal(negative ? -0 : 0, ideal);
   const ca = big(absCoef(a.coef));
   const cb = big(absCoef(b.coef));
-  const shift = digitCount(cb) - digitCount(ca) + PRECISION + 1;
+  const shift = digitCount(cb) - digitCount(ca) + prec + 1;
   let exp = ideal - shift;
   let q: bigint;
   let r: bigint;
@@ -268,13 +304,24 @@ export function decDiv(a: Decimal, b: Decimal): Decimal | undefined {
       exp += 1;
     }
   }
-  return round(negative ? -q : q, exp);
+  return round(negative ? -q : q, exp, prec);
 }
 
 /** Python's Decimal `%` (sign follows the dividend); undefined on division by zero. */
 export function decRem(a: Decimal, b: Decimal): Decimal | undefined {
   if (b.isZero()) return undefined;
   const exp = Math.min(a.exp, b.exp);
+  if (a.isZero()) return new Decimal(a.coef, exp);
+  // Python's `_divide` decides these by the leading digits alone, before scaling anything
+  // (1E+999999 % 7 would otherwise compute 10^999999).
+  const diff = adjusted(a) - adjusted(b);
+  if (diff > PRECISION) return undefined;
+  if (diff <= -2) {
+    // |a| < |b|: the remainder is a itself at the smaller exponent, rounded to 28 digits; past
+    // 29 padding zeros more padding changes nothing.
+    const pad = Math.min(a.exp - exp, PRECISION + 1);
+    return round(scaleUp(a.coef, pad), a.exp - pad);
+  }
   const ca = big(scaleUp(a.coef, a.exp - exp));
   const cb = big(scaleUp(b.coef, b.exp - exp));
   // Python signals DivisionImpossible when the integer quotient needs more than the context
@@ -285,6 +332,15 @@ export function decRem(a: Decimal, b: Decimal): Decimal | undefined {
 }
 
 export function decCompare(a: Decimal, b: Decimal): number {
+  if (a.exp - b.exp > FAR || b.exp - a.exp > FAR) {
+    // Decided by sign and leading digit, without scaling 1E+999999 to meet 1E-999999.
+    const sa = a.sign;
+    const sb = b.sign;
+    if (sa !== sb) return sa < sb ? -1 : 1;
+    if (sa === 0) return 0;
+    const d = adjusted(a) - adjusted(b);
+    if (d !== 0) return (d > 0) === (sa > 0) ? 1 : -1;
+  }
   const exp = Math.min(a.exp, b.exp);
   const ca = scaleUp(a.coef, a.exp - exp);
   const cb = scaleUp(b.coef, b.exp - exp);
@@ -346,101 +402,59 @@ export function decTruncate(a: Decimal): number | bigint {
 /** True when the value has no fractional part (`4.00`). */
 export function decIsIntegral(a: Decimal): boolean {
   if (a.exp >= 0) return true;
+  // More fraction digits than coefficient digits: only zero is integral (and 10^999999 need
+  // not be built to see that 1E-999999 is not).
+  if (-a.exp > digitCount(a.coef)) return a.isZero();
   return big(a.coef) % 10n ** BigInt(-a.exp) === 0n;
 }
 
 /** Python's Emax / Etiny for the default context: beyond them a power overflows or underflows. */
 const EMAX = 999999;
 const ETINY = -1000026;
-/** Up to this many digits the integer power is computed exactly (cheap as a bigint). */
-const EXACT_POW_DIGITS = 400;
 
 /**
- * Python's `Decimal ** n` for an integer n: correctly rounded to 28 digits (not the product of
- * rounded products), an exact result keeping the ideal exponent (`1.50 ** 2` is `2.2500`).
- * Undefined where Python raises: `0 ** 0`, `0 ** -n` (infinite), and overflow past 10^999999;
- * an underflow is Python's `0E-1000026`.
+ * `Decimal ** n` for an integer n as CPython computes it (libmpdec's integer power, not the
+ * pure-Python module): square-and-multiply rounding each product half-even to 28 + digits(n)
+ * + 2 digits (one more, and the base inverted first, for n < 0), then rounding to 28 digits.
+ * That double rounding is what Sesam gives, so it is kept. Exact results keep their exponent
+ * (`1.50 ** 2` is `2.2500`). Undefined where Python raises: `0 ** 0`, `0 ** -n` (infinite),
+ * overflow past 10^999999; an underflow is Python's `0E-1000026`.
  */
 export function decPowInt(a: Decimal, n: bigint): Decimal | undefined {
   if (n === 0n) return a.isZero() ? undefined : new Decimal(1, 0);
   const negative = isNegative(a) && (n & 1n) === 1n;
   if (a.isZero()) return n > 0n ? new Decimal(negative ? -0 : 0, 0) : undefined;
-  // Trailing zeros stripped, so that c^m ends in a non-zero digit: a power with more digits
-  // than were computed is then certainly inexact and never a rounding tie.
-  let c = big(absCoef(a.coef));
-  let e = a.exp;
-  while (c % 10n === 0n) {
-    c /= 10n;
-    e++;
-  }
   const m = n < 0n ? -n : n;
-  const text = c.toString();
+  const abs = isNegative(a) ? decNeg(a) : a;
+  const one = new Decimal(1, 0);
+  if (decCompare(abs, one) === 0) {
+    // libmpdec: 1 ** -n is 1; 1.00 ** n has the exponent -2n, at most 27 places.
+    if (n < 0n) return new Decimal(negative ? -1 : 1, 0);
+    const places = -BigInt(abs.exp) * n;
+    const shift = places < BigInt(PRECISION - 1) ? Number(places) : PRECISION - 1;
+    return new Decimal((negative ? -1n : 1n) * 10n ** BigInt(shift), -shift);
+  }
+  // Far outside the exponent range: Python overflows (an error) or underflows to zero, and
+  // computing it would take needlessly long.
+  const text = absCoef(abs.coef).toString();
   const lead = Math.min(text.length, 17);
-  const log10a = Math.log10(Number(text.slice(0, lead))) + (text.length - lead) + e;
-  const magnitude = Number(n) * log10a;
+  const magnitude = Number(n) * (Math.log10(Number(text.slice(0, lead))) + (text.length - lead) + abs.exp);
   if (magnitude > EMAX + 1) return undefined;
   if (magnitude < ETINY - 1) return new Decimal(negative ? -0 : 0, ETINY);
-  const signed = (d: Decimal): Decimal | undefined => {
-    if (d.exp + digitCount(d.coef) - 1 > EMAX) return undefined;
-    return negative ? decNeg(d) : d;
-  };
-  if (c === 1n) {
-    // A power of ten is exact at any n (and the loop below could not narrow it down).
-    const x = BigInt(e) * n;
-    const zeros = n < 0n ? 0n : x - BigInt(a.exp) * n < BigInt(PRECISION - 1) ? x - BigInt(a.exp) * n : BigInt(PRECISION - 1);
-    return signed(new Decimal(10n ** zeros, Number(x - zeros)));
-  }
 
-  if (text.length * Number(m) <= EXACT_POW_DIGITS) {
-    const k = Number(m);
-    const pc = c ** m;
-    if (n < 0n) return signed(decDiv(new Decimal(1, 0), new Decimal(pc, e * k))!);
-    const digits = digitCount(pc);
-    if (digits > PRECISION) return signed(round(pc, e * k));
-    // Exact: Python pads with zeros back towards the exponent of a.exp * n, within 28 digits.
-    const zeros = Math.min(e * k - a.exp * k, PRECISION - digits);
-    return signed(new Decimal(scaleUp(pc, zeros), e * k - zeros));
+  let prec = PRECISION + m.toString().length + 2;
+  let base = abs;
+  if (n < 0n) {
+    prec += 1;
+    base = divide(one, abs, prec)!;
   }
-
-  // Too large to compute exactly: square-and-multiply truncated to p digits. Truncation only
-  // lowers the value and each step adds a relative error below 10^(1-p), which squaring
-  // doubles, so the true power lies in [r, r·(1 + 4m·10^(1-p))]; when both ends round to the
-  // same 28 digits, that is the answer, otherwise retry with more digits.
-  for (let p = PRECISION + m.toString().length + 6; ; p += 20) {
-    let rc = 1n;
-    let re = 0;
-    const trunc = (x: bigint, xe: number): void => {
-      const drop = digitCount(x) - p;
-      if (drop > 0) {
-        rc = x / 10n ** BigInt(drop);
-        re = xe + drop;
-      } else {
-        rc = x;
-        re = xe;
-      }
-    };
-    trunc(c, e);
-    const bc = rc;
-    const be = re;
-    const bits = m.toString(2);
-    for (let i = 1; i < bits.length; i++) {
-      trunc(rc * rc, re * 2);
-      if (bits[i] === '1') trunc(rc * bc, re + be);
-    }
-    const scale = 10n ** BigInt(p - 1);
-    const hc = rc + (4n * m * rc) / scale + 1n;
-    let lo: Decimal;
-    let hi: Decimal;
-    if (n > 0n) {
-      lo = round(rc, re);
-      hi = round(hc, re);
-    } else {
-      // 1/x lies in [1/hc, 1/rc]: quotients with at least p digits, floored and ceiled.
-      const k = digitCount(hc) + p;
-      const num = 10n ** BigInt(k);
-      lo = round(num / hc, -k - re);
-      hi = round((num + rc - 1n) / rc, -k - re);
-    }
-    if (lo.exp === hi.exp && lo.coef === hi.coef) return signed(lo);
+  let r = base;
+  const bits = m.toString(2);
+  for (let i = 1; i < bits.length; i++) {
+    r = round(big(r.coef) * big(r.coef), r.exp * 2, prec);
+    if (bits[i] === '1') r = round(big(r.coef) * big(base.coef), r.exp + base.exp, prec);
   }
+  r = round(r.coef, r.exp);
+  if (r.exp + digitCount(r.coef) - 1 > EMAX) return undefined;
+  return negative ? decNeg(r) : r;
 }

@@ -179,6 +179,27 @@ describe('values/decimal', () => {
     assert.equal(decQuantize(d('0.006'), 2, 'half-even').toString(), '0.01');
   });
 
+  it('exponents far apart need no huge powers of ten (as Python, which never builds them)', () => {
+    // Expectations at ±999999 are CPython's. ±999999999 is past Python's Emax (which addition
+    // here does not enforce); those cases check that no 10^1999999998 is built, which exceeds
+    // the largest bigint and throws.
+    assert.equal(decAdd(d('1E+999999'), d('1E-999999')).toString(), '1.000000000000000000000000000E+999999');
+    assert.equal(decSub(d('1.5'), d('-1E-999999')).toString(), '1.500000000000000000000000000');
+    assert.equal(decAdd(d('0E+999999'), d('-1E-999999')).toString(), '-1E-999999');
+    assert.equal(decAdd(d('-0E-999999'), d('-0E+999999')).toString(), '-0E-999999');
+    assert.equal(decAdd(d('7'), d('0E-999999')).toString(), '7.000000000000000000000000000');
+    assert.equal(decAdd(d('1E+999999999'), d('-1E-999999999')).toString(), '1.000000000000000000000000000E+999999999');
+    assert.equal(decCompare(d('1E+999999999'), d('2E-999999999')), 1);
+    assert.equal(decCompare(d('-1E+999999999'), d('-2E-999999999')), -1);
+    assert.equal(decCompare(d('0E+999999999'), d('-0E-999999999')), 0);
+    assert.equal(decRem(d('7E-999999'), d('5'))?.toString(), '7E-999999');
+    assert.equal(decRem(d('5'), d('1' + '0'.repeat(40) + 'E-38'))?.toString(), '5.000000000000000000000000000');
+    assert.equal(decRem(d('5'), d('7E-999999')), undefined); // DivisionImpossible
+    assert.equal(decRem(d('1E+999999999'), d('7')), undefined);
+    assert.equal(decIsIntegral(d('1E-999999999')), false);
+    assert.equal(decIsIntegral(d('0E-999999999')), true);
+  });
+
   describe('conversions', () => {
     it('fromFloat uses the Python repr (Decimal(str(f)))', () => {
       const cases: Array<[number, string]> = [
