@@ -13,8 +13,10 @@ import { ProjectRuntime } from '@dtl/runtime/engine/project';
 import { parseJsonValues } from '@dtl/runtime/engine/json-stream';
 import { openSource } from '@dtl/runtime/engine/sources';
 import { JsonSyntaxError } from '@dtl/runtime/values/json';
-import type { Entity } from '@dtl/runtime/values/types';
-import { compareOutputs, expectedText, loadSpecs, SpecError, type TestSpec } from '../testing/specs.js';
+import type { Entity, Value } from '@dtl/runtime/values/types';
+import { compareOutputs, expectedText, loadSpecs, SpecError, unifiedDiff, type TestSpec } from '../testing/specs.js';
+import { prettyXml } from '../testing/xml-pretty.js';
+import { SinkError, csvBytes, xmlBytes } from '@dtl/runtime/engine/sinks';
 import { IncomparableError, pyFromEntity, pyLoads, type PyValue } from '../testing/pyjson.js';
 import { checkSpecs, housekeepSpecs, pipeRole, pipesToTest, testedPipes, withImpliedSpecs, type Housekeeping } from '../testing/selection.js';
 import { loadAndCheck } from './check.js';
@@ -28,8 +30,10 @@ export const TEST_HELP = `Usage: dtl test [PATH] [--update] [--env FILE] [--keep
 Runs sesam-py style tests offline: builds the project, runs it from empty in a temporary data
 folder (pushing testdata/<pipe>.json to receivers first), and compares pipe output with
 expected files exactly as sesam verify does. The tests are the specs expected/<name>.test.json
-(pipe, file, stage, blacklist, ignore, ignore_deletes, fields_to_sort_by) and every
-expected/<pipe>.json that no spec names (the spec {}). As in sesam-py, once any test exists,
+(pipe, file, endpoint, stage, parameters, blacklist, ignore, ignore_deletes, fields_to_sort_by)
+and every expected/<pipe>.json that no spec names (the spec {}). Endpoint "json" (the default)
+and "excel" compare entities; "xml" compares an xml_endpoint's document pretty-printed, "csv"
+a csv_endpoint's file byte for byte. As in sesam-py, once any test exists,
 every output pipe (a sink without a dataset) and endpoint pipe (a *_endpoint sink) needs one.
 A test on another pipe runs too, with a note that sesam-py would not run it. The env defaults
 to test-env.json, as sesam-py's.
@@ -161,7 +165,7 @@ function summarise(io: CliIO, rt: ProjectRuntime, ran: number, failed: readonly 
 }
 
 async function verifySpec(rt: ProjectRuntime, spec: TestSpec): Promise<Verdict> {
-  if (spec.endpoint !== 'json' && spec.endpoint !== 'excel') return [`Test '${spec.name}': the '${spec.endpoint}' endpoint is not supported offline yet (json only).`];
+  if (spec.endpoint !== 'json' && spec.endpoint !== 'excel') return verifyPublished(rt, spec);
   const expected = readExpected(spec);
   if (typeof expected === 'string') return [`Test '${spec.name}': ${expected}`];
   const current = await currentOutput(rt, spec);
@@ -210,8 +214,18 @@ async function updateAll(rt: ProjectRuntime, tested: readonly string[], plan: Ho
     for (const spec of plan.byPipe.get(pipe) ?? []) {
       if (spec.ignore) continue;
       if (spec.endpoint !== 'json' && spec.endpoint !== 'excel') {
-        io.err(`Test '${spec.name}': the '${spec.endpoint}' endpoint is not supported offline yet (json only).`);
-        failed++;
+        const bytes = await publishedOutput(rt, spec);
+        if (typeof bytes === 'string') {
+          io.err(`Test '${spec.name}': ${bytes}`);
+          failed++;
+          continue;
+        }
+        // sesam-py writes XML pretty-printed, anything else as the endpoint answered.
+        const pretty = spec.endpoint === 'xml' ? prettyXml(bytes.toString('utf8')) : undefined;
+        fs.mkdirSync(path.dirname(spec.file), { recursive: true });
+        fs.writeFileSync(spec.file, pretty ?? bytes);
+        io.out(`Updated ${path.relative(process.cwd(), spec.file)}`);
+        updated++;
         continue;
       }
       let text: string;
@@ -231,6 +245,52 @@ async function updateAll(rt: ProjectRuntime, tested: readonly string[], plan: Ho
   }
   io.out(`${updated} tests updated!`);
   return failed > 0 ? 1 : 0;
+}
+
+/** The publishers `dtl test` can ask offline: endpoint name → the sink type that serves it. */
+const PUBLISHERS: Readonly<Record<string, string>> = { xml: 'xml_endpoint', csv: 'csv_endpoint' };
+
+/**
+ * What `GET /publishers/<pipe>/<endpoint>` answers for the spec (with its `parameters` as the
+ * request's, bound to `_B`), or why there is no such answer.
+ */
+async function publishedOutput(rt: ProjectRuntime, spec: TestSpec): Promise<Buffer | string> {
+  const served = PUBLISHERS[spec.endpoint];
+  if (served === undefined) return `the '${spec.endpoint}' endpoint cannot be tested offline (json, excel, xml and csv can).`;
+  const runner = rt.runners.get(spec.pipe)!;
+  const sink = runner.pipe.sink;
+  if (sink.type !== served) return `pipe '${spec.pipe}' has no ${spec.endpoint} publisher (its sink is ${sink.type}).`;
+  const params: Record<string, Value> = {};
+  for (const [k, v] of Object.entries(spec.parameters)) params[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  runner.chain.instance.setRequestParams(params);
+  try {
+    const entities = await pipeOutput(rt, { ...spec, stage: 'sink' });
+    return served === 'xml_endpoint' ? xmlBytes(entities, sink.config, spec.pipe) : csvBytes(entities, sink.config, spec.pipe).bytes;
+  } catch (e) {
+    if (e instanceof SinkError) return e.message;
+    throw e;
+  } finally {
+    runner.chain.instance.setRequestParams({});
+  }
+}
+
+/** sesam verify for xml (compared pretty-printed, unless a side does not parse) and other raw endpoints (byte for byte). */
+async function verifyPublished(rt: ProjectRuntime, spec: TestSpec): Promise<Verdict> {
+  const current = await publishedOutput(rt, spec);
+  if (typeof current === 'string') return [`Test '${spec.name}': ${current}`];
+  let expected: Buffer;
+  try {
+    expected = fs.readFileSync(spec.file);
+  } catch (e) {
+    return [`Test '${spec.name}': cannot read ${spec.file}: ${e instanceof Error ? e.message : String(e)}`];
+  }
+  if (spec.endpoint === 'xml') {
+    const a = prettyXml(expected.toString('utf8'));
+    const b = prettyXml(current.toString('utf8'));
+    if (a !== undefined && b !== undefined) return a === b ? undefined : [`Pipe ${spec.pipe} (${spec.name}) failed: Content mismatch`, unifiedDiff(a, b, spec.file, 'current output')];
+  }
+  if (expected.equals(current)) return undefined;
+  return [`Pipe ${spec.pipe} (${spec.name}) failed: Content mismatch`, unifiedDiff(expected.toString('utf8'), current.toString('utf8'), spec.file, 'current output')];
 }
 
 /** The pipe's entities as sesam-py receives them from the pipe entities API. */

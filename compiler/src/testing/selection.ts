@@ -158,5 +158,5 @@ export function housekeepSpecs(root: string, specs: readonly TestSpec[], roles: 
 
 /** The spec `{}` in expected/<pipe>.test.json stands for. */
 function defaultSpec(root: string, pipe: string, specFile: string): TestSpec {
-  return { name: pipe, pipe, file: path.join(root, 'expected', `${pipe}.json`), endpoint: 'json', stage: 'sink', blacklist: [], ignore: false, ignoreDeletes: true, fieldsToSortBy: ['_id'], specFile };
+  return { name: pipe, pipe, file: path.join(root, 'expected', `${pipe}.json`), endpoint: 'json', stage: 'sink', blacklist: [], ignore: false, ignoreDeletes: true, fieldsToSortBy: ['_id'], parameters: {}, specFile };
 }

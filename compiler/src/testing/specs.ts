@@ -22,6 +22,8 @@ export interface TestSpec {
   readonly ignore: boolean;
   readonly ignoreDeletes: boolean;
   readonly fieldsToSortBy: readonly string[];
+  /** Query parameters of the publisher request (xml and other raw endpoints; they bind to `_B`). */
+  readonly parameters: Readonly<Record<string, unknown>>;
   /** The spec file, absolute (for a test that is only an expected file, where its spec would be). */
   readonly specFile: string;
   /** The test is an expected/<pipe>.json without a spec. */
@@ -62,6 +64,7 @@ function readSpec(root: string, specFile: string): TestSpec {
     ignore: o.ignore === true,
     ignoreDeletes: o.ignore_deletes === undefined || o.ignore_deletes === true,
     fieldsToSortBy: Array.isArray(o.fields_to_sort_by) ? o.fields_to_sort_by.filter((x): x is string => typeof x === 'string') : ['_id'],
+    parameters: typeof o.parameters === 'object' && o.parameters !== null && !Array.isArray(o.parameters) ? (o.parameters as Record<string, unknown>) : {},
     specFile,
   };
 }

@@ -188,4 +188,74 @@ describe('dtl test', function () {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /Test spec is not valid JSON: \S*ghost\.test\.json:1:3: /);
   });
+
+  describe('xml and csv endpoints', () => {
+    const src = embedded('src', [
+      { _id: 'b', name: 'Bee & co', n: 2 },
+      { _id: 'a', name: 'Ay', n: 1 },
+    ]);
+    const xmlPipe = {
+      _id: 'xml-out',
+      type: 'pipe',
+      source: { type: 'dataset', dataset: 'src' },
+      transform: { type: 'dtl', rules: { default: [['add', '<item>', '_S.name'], ['add', 'n', '_S.n'], ['add', 'who', '_B.who']] } },
+      sink: { type: 'xml_endpoint', wrapper: 'items' },
+    };
+    const csvPipe = { _id: 'csv-out', type: 'pipe', source: { type: 'dataset', dataset: 'src' }, sink: { type: 'csv_endpoint', columns: ['_id', 'name'] } };
+    const specs = {
+      'expected/xml-out.test.json': JSON.stringify({ endpoint: 'xml', file: 'xml-out.xml', parameters: { who: 'me' } }),
+      'expected/csv-out.test.json': JSON.stringify({ endpoint: 'csv', file: 'csv-out.csv' }),
+    };
+
+    it('--update writes the xml document pretty-printed (request parameters bound to _B) and the csv file as published; both then pass', () => {
+      const project = writeProject({ 'sesam.conf.json': [src, xmlPipe, csvPipe], ...specs });
+      const up = dtl(['test', project, '--update']);
+      assert.equal(up.code, 0, up.stdout + up.stderr);
+      assert.equal(
+        read(project, 'expected/xml-out.xml'),
+        ['<items>', '  <item n="2" who="me">Bee &amp; co</item>', '  <item n="1" who="me">Ay</item>', '</items>', ''].join('\n'),
+      );
+      assert.equal(read(project, 'expected/csv-out.csv'), '_id,name\r\nb,Bee & co\r\na,Ay\r\n');
+      const r = dtl(['test', project]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /All tests passed! Ran 2 tests\./);
+    });
+
+    it('xml compares content, not layout; a changed value fails with a diff, and so does any changed csv byte', () => {
+      const project = writeProject({
+        'sesam.conf.json': [src, xmlPipe, csvPipe],
+        ...specs,
+        'expected/xml-out.xml': '<?xml version="1.0"?>\n<items><item n="2" who="me">Bee &amp; co</item>\n\n     <item n="1" who="me">Ay</item></items>',
+        'expected/csv-out.csv': '_id,name\r\nb,Bee & co\r\na,Ay\r\n',
+      });
+      // The declaration differs (the expected file has one): that is content, as in lxml.
+      let r = dtl(['test', project]);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      fs.writeFileSync(path.join(project, 'expected', 'xml-out.xml'), '<items><item n="2" who="me">Bee &amp; co</item>\n\n     <item n="1" who="me">Ay</item></items>');
+      r = dtl(['test', project]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      fs.writeFileSync(path.join(project, 'expected', 'xml-out.xml'), '<items><item n="2" who="you">Bee &amp; co</item><item n="1" who="me">Ay</item></items>');
+      fs.writeFileSync(path.join(project, 'expected', 'csv-out.csv'), '_id,name\nb,Bee & co\na,Ay\n');
+      r = dtl(['test', project]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /Pipe xml-out \(xml-out\) failed: Content mismatch/);
+      assert.match(r.stderr, /-  <item n="2" who="you">Bee &amp; co<\/item>\n\+  <item n="2" who="me">Bee &amp; co<\/item>/);
+      assert.match(r.stderr, /Pipe csv-out \(csv-out\) failed: Content mismatch/);
+      assert.match(r.stdout, /Failed 2 of 2 tests!/);
+    });
+
+    it('an endpoint the pipe does not publish, or one that cannot be tested offline, fails that test with the reason', () => {
+      const project = writeProject({
+        'sesam.conf.json': [src, csvPipe],
+        'expected/csv-out.test.json': JSON.stringify({ endpoint: 'xml', file: 'csv-out.xml' }),
+        'expected/csv-out.xml': '<x/>',
+        'expected/other.test.json': JSON.stringify({ pipe: 'csv-out', endpoint: 'sdshare', file: 'csv-out.txt' }),
+        'expected/csv-out.txt': '',
+      });
+      const r = dtl(['test', project]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /Test 'csv-out': pipe 'csv-out' has no xml publisher \(its sink is csv_endpoint\)/);
+      assert.match(r.stderr, /Test 'other': the 'sdshare' endpoint cannot be tested offline/);
+    });
+  });
 });

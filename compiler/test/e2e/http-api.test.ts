@@ -19,7 +19,14 @@ const CONFIG = [
     transform: { type: 'dtl', rules: { default: [['copy', '*'], ['add', 'adult', ['gte', '_S.age', 18]], ['filter', ['neq', '_S._deleted', true]]] } },
   },
   { _id: 'people-feed', type: 'pipe', source: { type: 'dataset', dataset: 'adults' }, transform: { type: 'dtl', rules: { default: [['copy', '_id'], ['copy', '_deleted'], ['add', 'who', ['concat', '_S._id', '-', ['string', '_B.tag']]]] } }, sink: { type: 'http_endpoint' } },
-  { _id: 'people-csv', type: 'pipe', source: { type: 'dataset', dataset: 'adults' }, sink: { type: 'csv_endpoint', columns: ['_id', 'age', 'adult'] } },
+  { _id: 'people-csv', type: 'pipe', source: { type: 'dataset', dataset: 'adults' }, sink: { type: 'csv_endpoint', columns: ['_id', 'age', 'adult'], filename: 'people.csv' } },
+  {
+    _id: 'people-xml',
+    type: 'pipe',
+    source: { type: 'dataset', dataset: 'adults' },
+    transform: { type: 'dtl', rules: { default: [['copy', '_deleted'], ['add', '<person>', '_S._id'], ['add', 'age', '_S.age'], ['add', 'tag', '_B.tag']] } },
+    sink: { type: 'xml_endpoint', wrapper: 'people', 'root-attributes': { xmlns: 'urn:p' }, 'include-xml-decl': true, content_disposition: 'inline' },
+  },
 ];
 
 describe('HTTP API', function () {
@@ -136,7 +143,17 @@ describe('HTTP API', function () {
     const csv = await fetch(base + '/publishers/people-csv/csv');
     assert.equal(csv.status, 200);
     assert.match(String(csv.headers.get('content-type')), /text\/csv/);
-    assert.equal(await csv.text(), '_id,age,adult\r\na,31,true\r\n');
+    // Python's csv writer writes str(True).
+    assert.equal(await csv.text(), '_id,age,adult\r\na,31,True\r\n');
+    assert.equal(csv.headers.get('content-disposition'), 'attachment; filename="people.csv"', 'the sink\'s filename, attachment by default');
+    const xml = await fetch(base + '/publishers/people-xml/xml?tag=t1');
+    assert.equal(xml.status, 200);
+    assert.equal(xml.headers.get('content-type'), 'application/xml; charset=utf-8');
+    assert.equal(xml.headers.get('content-disposition'), null, 'served inline without a file name');
+    assert.equal(await xml.text(), '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<people xmlns="urn:p"><person age="31" tag="t1">a</person></people>');
+    const namedXml = await fetch(base + '/publishers/people-xml/xml/all%20people.xml');
+    assert.equal(namedXml.headers.get('content-disposition'), 'inline; filename="all people.xml"');
+    assert.equal((await fetch(base + '/publishers/people-xml/csv')).status, 404, 'an xml publisher serves no csv');
   });
 
   it('answers bad requests with JSON errors and the right status', async () => {

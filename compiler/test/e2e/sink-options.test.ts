@@ -138,6 +138,42 @@ describe('sink options through the CLI', function () {
     });
   });
 
+  describe('xml_endpoint sink and xml transform', () => {
+    const people = { _id: 'people', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'p1', name: 'Ann', member: true, '<person>': 'Ann A.' }] } };
+
+    it('a run writes the xml_endpoint document to the publishers folder; the xml transform puts the XML in a property', () => {
+      const p = project([
+        people,
+        { _id: 'doc', type: 'pipe', source: { type: 'dataset', dataset: 'people' }, sink: { type: 'xml_endpoint', wrapper: 'all', byte_order_mark: true } },
+        {
+          _id: 'with-xml',
+          type: 'pipe',
+          source: { type: 'dataset', dataset: 'people' },
+          transform: [
+            { type: 'xml', 'xml-property': 'xml', 'root-attributes': { xmlns: 'urn:x' } },
+            { type: 'dtl', rules: { default: [['copy', '_id'], ['copy', 'xml']] } },
+          ],
+        },
+      ]);
+      assert.equal(dtl(['check', p.dir, '--format', 'json']).stdout.trim(), '[]');
+      runOk(p);
+      // Entities read from a dataset have their properties in stored (sorted) order.
+      assert.deepEqual(fs.readFileSync(path.join(p.data, 'publishers', 'doc.xml')), Buffer.from('\ufeff<all><person member="True" name="Ann">Ann A.</person></all>'));
+      assert.deepEqual(contents(p, 'with-xml'), [{ _id: 'p1', _deleted: false, xml: '<person xmlns="urn:x" member="True" name="Ann">Ann A.</person>' }]);
+    });
+
+    it('an entity of the wrong shape fails the pipe, naming the entity', () => {
+      const p = project([
+        { _id: 'flat', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'f1', name: 'no tag' }] } },
+        { _id: 'doc', type: 'pipe', source: { type: 'dataset', dataset: 'flat' }, sink: { type: 'xml_endpoint' } },
+      ]);
+      const r = run(p);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /Pipe 'doc': the xml_endpoint sink cannot write entity "f1": an object has no tag property/);
+      assert.equal(fs.existsSync(path.join(p.data, 'publishers', 'doc.xml')), false);
+    });
+  });
+
   describe('dataset sink: prevent_multiple_versions', () => {
     it('true: a second version of an existing entity fails the pipe and nothing of the batch is written', () => {
       const p = project([FILES, feedPipe('pmv', 'pmv.json', { prevent_multiple_versions: true })], { 'files/pmv.json': [{ _id: 'a', v: 1 }] });

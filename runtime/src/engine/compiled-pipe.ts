@@ -4,7 +4,8 @@
  * pre/post-processing the docs describe.
  */
 import { DISCARD, DtlFailure, Filtered } from '../compiled/index.js';
-import { matches, type Pattern } from '../functions/transforms.js';
+import { compilePattern, matches, type Pattern } from '../functions/transforms.js';
+import { XmlShapeError, entityXml, xmlOptions } from './xml.js';
 import type { FnContext } from '../functions/types.js';
 import { step } from '../values/path.js';
 import { Typed, isDict, setProp, type Dict, type Entity, type Value } from '../values/types.js';
@@ -85,6 +86,10 @@ export class TransformChain {
         batch = batch.flatMap(emitChildren);
         continue;
       }
+      if (t.type === 'xml') {
+        batch = batch.map((e) => (e[FILTERED_KEY] === true ? e : this.xmlTransform(t.config, e)));
+        continue;
+      }
       const compiled = this.instance.transforms[t.compiled!]!;
       const next: Entity[] = [];
       for (const e of batch) {
@@ -102,6 +107,29 @@ export class TransformChain {
       if (typeof e['_id'] !== 'string') throw new PipeFailure(`Pipe '${this.pipe.id}': a source entity without an "_id" reaches the sink, and no dtl transform gives it one (add ["add", "_id", …]).`);
     }
     return batch;
+  }
+
+  /** The xml transform: the entity rendered as XML (see xml.ts) into its `xml-property`. */
+  private xmlTransform(config: Readonly<Record<string, unknown>>, e: Entity): Entity {
+    const trigger = config.trigger_on;
+    if (isDict(trigger as Value) && typeof (trigger as Dict).value === 'string') {
+      const key = typeof (trigger as Dict).key === 'string' ? ((trigger as Dict).key as string) : '_trigger';
+      const v = step(e, key);
+      const pattern = compilePattern((trigger as Dict).value as string);
+      if (!(Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && matches(pattern, x, undefined))) return e;
+    }
+    const options = xmlOptions(config);
+    if (options.skipDeleted && e['_deleted'] === true) return e;
+    let text: string;
+    try {
+      text = entityXml(e, options);
+    } catch (err) {
+      if (err instanceof XmlShapeError) throw new PipeFailure(`Pipe '${this.pipe.id}': the xml transform cannot render ${err.message}.`);
+      throw err;
+    }
+    const out: Dict = { ...e };
+    setProp(out, String(config['xml-property']), text);
+    return out;
   }
 
   private applyDtl(t: CompiledTransform, e: Entity, out: Entity[]): void {

@@ -15,7 +15,7 @@ import { isDict } from '../values/types.js';
 import { JsonInputError, parseJsonValues } from './json-stream.js';
 import { BadRequestError, ConflictError, NotFoundError, type ProjectRuntime } from './project.js';
 import { openSource } from './sources.js';
-import { csvBytes } from './sinks.js';
+import { csvBytes, xmlBytes } from './sinks.js';
 import { FILTERED_KEY } from '../store/record.js';
 
 const MAX_BODY = 256 * 1024 * 1024;
@@ -286,7 +286,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     const runner = rt.runners.get(id);
     if (!runner) throw new HttpError(404, `No pipe '${id}'`);
     const kind = runner.pipe.sink.type;
-    if (kind !== 'http_endpoint' && kind !== 'csv_endpoint') throw new HttpError(404, `Pipe '${id}' is not a publisher (its sink is ${kind})`);
+    if (kind !== 'http_endpoint' && kind !== 'csv_endpoint' && kind !== 'xml_endpoint') throw new HttpError(404, `Pipe '${id}' is not a publisher (its sink is ${kind})`);
     only('GET');
     const params: Record<string, Value> = {};
     for (const [k, v] of url.searchParams) params[k] = v;
@@ -306,9 +306,11 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
         }
       }
     }
-    if (action === 'csv' && kind === 'csv_endpoint') {
-      const { bytes, charset } = csvBytes(out, runner.pipe.sink.config, id);
-      res.writeHead(200, { 'content-type': `text/csv; charset=${charset}` });
+    const config = runner.pipe.sink.config;
+    if ((action === 'xml' && kind === 'xml_endpoint') || (action === 'csv' && kind === 'csv_endpoint')) {
+      const { bytes, type } = action === 'xml' ? { bytes: xmlBytes(out, config, id), type: 'application/xml; charset=utf-8' } : csvResponse(out, config, id);
+      const cd = contentDisposition(config, extra === undefined ? undefined : segment(extra, url));
+      res.writeHead(200, { 'content-type': type, ...(cd === undefined ? {} : { 'content-disposition': cd }) });
       res.end(bytes);
       return;
     }
@@ -318,6 +320,25 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     throw new HttpError(404, `No such endpoint: ${url.pathname}`);
   }
   throw new HttpError(404, `No such endpoint: ${url.pathname}`);
+}
+
+function csvResponse(out: readonly Entity[], config: Record<string, unknown>, id: string): { bytes: Buffer; type: string } {
+  const { bytes, charset } = csvBytes(out, config, id);
+  return { bytes, type: `text/csv; charset=${charset}` };
+}
+
+/**
+ * The Content-Disposition of a publisher's file (docs: csv and xml endpoint sinks): the file
+ * name from the URL or the sink's `filename`, as `content_disposition` says (default
+ * attachment); none without a name, so the content is shown inline.
+ */
+function contentDisposition(config: Record<string, unknown>, fromUrl: string | undefined): string | undefined {
+  const name = fromUrl ?? (typeof config.filename === 'string' && config.filename !== '' ? config.filename : undefined);
+  if (name === undefined) return undefined;
+  const kind = config.content_disposition === 'inline' ? 'inline' : 'attachment';
+  // A quoted-string cannot hold quotes, backslashes or line breaks; non-ASCII goes in filename*.
+  const ascii = name.replace(/["\\\r\n]|[^\x20-\x7e]/g, '_');
+  return ascii === name ? `${kind}; filename="${name}"` : `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
 function collectEntities(v: Value, out: Entity[]): void {

@@ -143,8 +143,8 @@ export class PipeRunner {
     const started = Date.now();
     if (!this.pumped) return { pipe: this.pipe.id, processed: 0, written: 0, tracked: 0, ms: 0, skipped: 'driven by HTTP requests' };
     const state = this.loadState();
-    // A CSV file is the whole source rendered, not a log of changes: its pipe always reads in full.
-    const sourceState = this.pipe.sink.type === 'csv_endpoint' ? { ...state, since: {} } : state;
+    // A CSV or XML file is the whole source rendered, not a log of changes: its pipe always reads in full.
+    const sourceState = this.pipe.sink.type === 'csv_endpoint' || this.pipe.sink.type === 'xml_endpoint' ? { ...state, since: {} } : state;
     const read = openSource(this.pipe.source, { store: this.env.store, written: this.env.written, projectRoot: this.env.projectRoot, systems: this.env.systems, pipeId: this.pipe.id }, sourceState);
     if (!read) return { pipe: this.pipe.id, processed: 0, written: 0, tracked: 0, ms: 0, skipped: 'no pumped source' };
     const trackingStart = this.trackingOffsets();

@@ -15,6 +15,7 @@ import type { WrittenVersions } from './written-cache.js';
 import type { ManifestSink, ManifestSystem } from './manifest.js';
 import { requestHeaders, systemUrl } from './system-url.js';
 import { idFileName } from '../store/names.js';
+import { XmlShapeError, renderXml, xmlOptions } from './xml.js';
 import { CANNOT_WRITE, UnencodableError, canEncode, encodeText, pythonCodec, splitBom, type EncodeErrors } from './text-codecs.js';
 
 export interface SinkEnv {
@@ -59,7 +60,9 @@ export function openSink(sink: ManifestSink, env: SinkEnv): Sink {
     case 'json':
       return new JsonPushSink(sink, env);
     case 'csv_endpoint':
-      return new CsvFileSink(sink, env);
+      return new RenderedFileSink(sink, env, 'csv', (rows, config, pipeId) => csvBytes(rows, config, pipeId).bytes);
+    case 'xml_endpoint':
+      return new RenderedFileSink(sink, env, 'xml', xmlBytes);
   }
   throw new SinkError(`Pipe '${env.pipeId}': the ${sink.type} sink is not supported by the local runtime.`);
 }
@@ -354,15 +357,23 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** csv_endpoint: every run renders the pipe's whole output to `<data>/publishers/<pipe>.csv`. */
-export class CsvFileSink implements Sink {
+/**
+ * csv_endpoint and xml_endpoint: every run renders the pipe's whole output to
+ * `<data>/publishers/<pipe>.csv` (or `.xml`), replaced atomically and only when it changed.
+ */
+export class RenderedFileSink implements Sink {
   private rows: Entity[] = [];
   readonly file: string;
 
   private readonly pipeId: string;
 
-  constructor(private readonly sink: ManifestSink, env: SinkEnv) {
-    this.file = path.join(env.dataDir, 'publishers', `${idFileName(env.pipeId)}.csv`);
+  constructor(
+    private readonly sink: ManifestSink,
+    env: SinkEnv,
+    extension: 'csv' | 'xml',
+    private readonly render: (rows: readonly Entity[], config: Record<string, unknown>, pipeId: string) => Buffer,
+  ) {
+    this.file = path.join(env.dataDir, 'publishers', `${idFileName(env.pipeId)}.${extension}`);
     this.pipeId = env.pipeId;
   }
 
@@ -379,7 +390,7 @@ export class CsvFileSink implements Sink {
 
   async end(trackDeletions: boolean): Promise<number> {
     if (!trackDeletions) return 0;
-    const { bytes } = csvBytes(this.rows, this.sink.config, this.pipeId);
+    const bytes = this.render(this.rows, this.sink.config, this.pipeId);
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const prev = fs.existsSync(this.file) ? fs.readFileSync(this.file) : undefined;
     if (prev !== undefined && prev.equals(bytes)) return 0;
@@ -391,6 +402,18 @@ export class CsvFileSink implements Sink {
   abort(): void {
     this.rows = [];
   }
+}
+
+/** The xml_endpoint sink's document (see xml.ts), as UTF-8 with the optional byte order mark. */
+export function xmlBytes(rows: readonly Entity[], config: Record<string, unknown>, pipeId?: string): Buffer {
+  let text: string;
+  try {
+    text = renderXml(rows, xmlOptions(config));
+  } catch (e) {
+    if (e instanceof XmlShapeError) throw new SinkError(`${pipeId === undefined ? 'xml_endpoint' : `Pipe '${pipeId}'`}: the xml_endpoint sink cannot write ${e.message}.`);
+    throw e;
+  }
+  return Buffer.from((config.byte_order_mark === true ? '\ufeff' : '') + text, 'utf8');
 }
 
 /**
@@ -448,6 +471,7 @@ function csvDialect(config: Record<string, unknown>, where: string): CsvDialect 
 function cellText(v: Value | undefined): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (v instanceof Typed) return v.toString();
   return isDict(v) || Array.isArray(v) ? writeJson(v) : String(v);
 }
