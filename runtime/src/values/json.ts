@@ -414,6 +414,8 @@ function isSorted(keys: string[]): boolean {
 /** A float as JSON text that reads back as a float: integral values keep `.0`. */
 export function floatJson(x: number): string {
   if (!Number.isFinite(x)) return 'null';
+  // toFixed drops the sign of -0; Python's json writes -0.0.
+  if (Object.is(x, -0)) return '-0.0';
   if (Number.isInteger(x)) return Math.abs(x) < 1e21 ? x.toFixed(1) : String(x);
   return String(x);
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Decimal } from '../../src/values/decimal.js';
 import { writeCanonical } from '../../src/values/json.js';
 import { Bytes, DateTime, DateValue, Float, NI, URI, UUID, type Entity } from '../../src/values/types.js';
@@ -148,6 +150,19 @@ describe('store: write semantics', () => {
     const fromRead = [...fx.ds.read(-1)][0]!;
     assert.deepEqual(fromRead, back);
     assert.deepEqual(fx.ds.version(0), back);
+  });
+
+  it('keeps the sign of a float negative zero (Python writes -0.0)', () => {
+    fx.ds.write([{ _id: 'z', neg: new Float(-0), pos: new Float(0) }]);
+    fx.ds.commit();
+    fx.reopen();
+    const back = fx.ds.latest('z')!;
+    assert.ok(Object.is((back['neg'] as Float).value, -0), 'the sign survives');
+    assert.ok(Object.is((back['pos'] as Float).value, 0));
+    const logText = fs.readFileSync(path.join(fx.dir, 'datasets', 'people', 'log-000001.jsonl'), 'utf8');
+    assert.match(logText, /"neg":-0\.0,"pos":0\.0/);
+    // A different sign is a different value: writing +0.0 over -0.0 makes a new version.
+    assert.equal(fx.ds.write([{ _id: 'z', neg: new Float(0), pos: new Float(0) }]).written, 1);
   });
 
   it('keeps _id a plain string even when it looks like a transit value', () => {
