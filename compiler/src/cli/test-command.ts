@@ -262,15 +262,12 @@ async function publishedOutput(rt: ProjectRuntime, spec: TestSpec): Promise<Buff
   if (sink.type !== served) return `pipe '${spec.pipe}' has no ${spec.endpoint} publisher (its sink is ${sink.type}).`;
   const params: Record<string, Value> = {};
   for (const [k, v] of Object.entries(spec.parameters)) params[k] = typeof v === 'string' ? v : JSON.stringify(v);
-  runner.chain.instance.setRequestParams(params);
   try {
-    const entities = await pipeOutput(rt, { ...spec, stage: 'sink' });
+    const entities = await pipeOutput(rt, { ...spec, stage: 'sink' }, runner.requestTransform(params));
     return served === 'xml_endpoint' ? xmlBytes(entities, sink.config, spec.pipe) : csvBytes(entities, sink.config, spec.pipe).bytes;
   } catch (e) {
     if (e instanceof SinkError) return e.message;
     throw e;
-  } finally {
-    runner.chain.instance.setRequestParams({});
   }
 }
 
@@ -315,8 +312,9 @@ async function pushTestdata(rt: ProjectRuntime, root: string, io: CliIO): Promis
 }
 
 /** The entities a pipe produces at the spec's stage, from the final state of the run. */
-async function pipeOutput(rt: ProjectRuntime, spec: TestSpec): Promise<Entity[]> {
+async function pipeOutput(rt: ProjectRuntime, spec: TestSpec, transform?: (e: Entity) => Entity[]): Promise<Entity[]> {
   const runner = rt.runners.get(spec.pipe)!;
+  const run = transform ?? ((e: Entity): Entity[] => runner.transform(e));
   const pipe = runner.pipe;
   if (pipe.source.type === 'http_endpoint') {
     if (!pipe.sink.dataset || !rt.store.exists(pipe.sink.dataset)) return [];
@@ -329,7 +327,7 @@ async function pipeOutput(rt: ProjectRuntime, spec: TestSpec): Promise<Entity[]>
   for await (const chunk of read.entities) {
     for (const e of chunk) {
       if (raw) out.push(e);
-      else for (const t of runner.transform(e)) if (t[FILTERED_KEY] !== true) out.push(t);
+      else for (const t of run(e)) if (t[FILTERED_KEY] !== true) out.push(t);
     }
   }
   return out;

@@ -21,6 +21,13 @@ const CONFIG = [
   { _id: 'people-feed', type: 'pipe', source: { type: 'dataset', dataset: 'adults' }, transform: { type: 'dtl', rules: { default: [['copy', '_id'], ['copy', '_deleted'], ['add', 'who', ['concat', '_S._id', '-', ['string', '_B.tag']]]] } }, sink: { type: 'http_endpoint' } },
   { _id: 'people-csv', type: 'pipe', source: { type: 'dataset', dataset: 'adults' }, sink: { type: 'csv_endpoint', columns: ['_id', 'age', 'adult'], filename: 'people.csv' } },
   {
+    _id: 'tagged-csv',
+    type: 'pipe',
+    source: { type: 'dataset', dataset: 'adults' },
+    transform: { type: 'dtl', rules: { default: [['copy', '_id'], ['copy', '_deleted'], ['add', 'tag', ['if-null', '_B.tag', 'none']]] } },
+    sink: { type: 'csv_endpoint', columns: ['_id', 'tag'] },
+  },
+  {
     _id: 'people-xml',
     type: 'pipe',
     source: { type: 'dataset', dataset: 'adults' },
@@ -154,6 +161,15 @@ describe('HTTP API', function () {
     const namedXml = await fetch(base + '/publishers/people-xml/xml/all%20people.xml');
     assert.equal(namedXml.headers.get('content-disposition'), 'inline; filename="all people.xml"');
     assert.equal((await fetch(base + '/publishers/people-xml/csv')).status, 404, 'an xml publisher serves no csv');
+  });
+
+  it("a publisher request's parameters are its own: concurrent requests and the pump never see them", async () => {
+    const [a, b] = await Promise.all([fetch(base + '/publishers/tagged-csv/csv?tag=one'), fetch(base + '/publishers/tagged-csv/csv?tag=two')]);
+    assert.equal(await a.text(), '_id,tag\r\na,one\r\n');
+    assert.equal(await b.text(), '_id,tag\r\na,two\r\n');
+    await rt.runOnce();
+    assert.equal(fs.readFileSync(path.join(dataDir, 'publishers', 'tagged-csv.csv'), 'utf8'), '_id,tag\r\na,none\r\n');
+    assert.equal(await (await fetch(base + '/publishers/tagged-csv/csv')).text(), '_id,tag\r\na,none\r\n');
   });
 
   it('answers bad requests with JSON errors and the right status', async () => {

@@ -290,7 +290,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     only('GET');
     const params: Record<string, Value> = {};
     for (const [k, v] of url.searchParams) params[k] = v;
-    runner.chain.instance.setRequestParams(params);
+    const transform = runner.requestTransform(params);
     // The json pull protocol: entities after `since` (the source dataset's _updated), at most `limit`.
     const { since, limit } = pullParams(url, Number.MAX_SAFE_INTEGER);
     const dataset = runner.pipe.source.dataset;
@@ -299,7 +299,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     if (read) {
       outer: for await (const chunk of read.entities) {
         for (const e of chunk) {
-          for (const t of runner.transform(e)) {
+          for (const t of transform(e)) {
             if (out.length >= limit) break outer;
             if (t[FILTERED_KEY] !== true) out.push(t);
           }

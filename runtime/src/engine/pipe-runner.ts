@@ -73,7 +73,11 @@ export class PipeRunner {
   private readonly configHash: string;
   private current: Entity | undefined;
 
-  constructor(readonly pipe: ManifestPipe, module: PipeModule, private readonly env: RunnerEnv) {
+  constructor(
+    readonly pipe: ManifestPipe,
+    private readonly module: PipeModule,
+    private readonly env: RunnerEnv,
+  ) {
     const cx = this.context();
     this.chain = new TransformChain(pipe, module, cx, new HopsExecutor(env.data));
     this.stateFile = path.join(env.dataDir, 'pipes', idFileName(pipe.id) + '.json');
@@ -137,6 +141,19 @@ export class PipeRunner {
   transform(e: Entity): Entity[] {
     this.current = e;
     return this.chain.run(e);
+  }
+
+  /**
+   * A transform for one publisher request, with the request's parameters as `_B`: a chain of
+   * its own, so that concurrent requests, and the pump, never see another request's `_B`.
+   */
+  requestTransform(params: Value): (e: Entity) => Entity[] {
+    const chain = new TransformChain(this.pipe, this.module, this.context(), new HopsExecutor(this.env.data));
+    chain.instance.setRequestParams(params);
+    return (e) => {
+      this.current = e;
+      return chain.run(e);
+    };
   }
 
   async run(): Promise<RunResult> {
