@@ -8,6 +8,8 @@
  * parsing.
  */
 
+import { escapeAttribute, escapeText } from '@dtl/runtime/engine/xml';
+
 interface XmlElement {
   readonly name: string;
   readonly attrs: Array<[string, string]>;
@@ -141,14 +143,6 @@ class Parser {
       }
     }
   }
-}
-
-function escapeText(s: string): string {
-  return s.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;'));
-}
-
-function escapeAttribute(s: string): string {
-  return s.replace(/[&<>"\n\r\t]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\n': '&#10;', '\r': '&#13;', '\t': '&#9;' })[c]!);
 }
 
 function open(el: XmlElement): string {
