@@ -121,6 +121,14 @@ describe('sink options through the CLI', function () {
         assert.deepEqual(published(p, 'u16'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('_id,name\r\na,Ærø €5 ę\r\n', 'utf16le')]));
       });
 
+      it('UTF-8 (the default) has no bytes for a lone surrogate: the strategy handles it, as in Python', () => {
+        const lone = { _id: 'lone', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'a', name: 'x\ud800y' }] } };
+        const p = project([lone, { ...csvPipe('u8', {}), source: { type: 'dataset', dataset: 'lone' } }, { ...csvPipe('u8-replace', { encode_error_strategy: 'replace' }), source: { type: 'dataset', dataset: 'lone' } }]);
+        runOk(p);
+        assert.equal(published(p, 'u8').toString('latin1'), '_id,name\r\na,x\\ud800y\r\n');
+        assert.equal(published(p, 'u8-replace').toString('latin1'), '_id,name\r\na,x?y\r\n');
+      });
+
       it('an encoding the runtime cannot write, or does not know, is a build error at its position', () => {
         for (const [encoding, why] of [
           ['shift_jis', /sesam\.conf\.json:\d+:\d+.*Pipe 'enc'.*"shift_jis" is not an encoding the local runtime can write/],

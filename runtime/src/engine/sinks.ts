@@ -581,7 +581,8 @@ export function csvBytes(rows: readonly Entity[], config: Record<string, unknown
   const where = pipeId === undefined ? 'csv_endpoint' : `Pipe '${pipeId}'`;
   const { codec, errors } = csvEncoding(config, where);
   const lines = csvLines(rows, config, where);
-  if (codec === 'utf_8') return { bytes: Buffer.from(lines.map((l) => l.text).join(''), 'utf8'), charset: 'utf-8' };
+  // UTF-8 has every character but lone surrogates, which the strategy handles.
+  if (codec === 'utf_8') return { bytes: encodeText(lines.map((l) => l.text).join(''), codec, errors), charset: 'utf-8' };
   // Records are encoded one by one (so an error can name its entity), the mark once.
   const { bom, rest } = splitBom(codec);
   const parts = lines.map((l) => {
