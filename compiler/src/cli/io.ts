@@ -1,4 +1,5 @@
 /** Output plumbing for the CLI: where text goes, and whether colour is allowed. */
+import { terminalStatus, type StatusLine } from '@dtl/runtime/engine/cli';
 import { compilerVersion } from '../paths.js';
 
 export interface CliIO {
@@ -8,6 +9,8 @@ export interface CliIO {
   write(text: string): Promise<void>;
   /** Colour only on a terminal and never with NO_COLOR (https://no-color.org). */
   readonly color: boolean;
+  /** A status line on standard error when it is a terminal (progress of long runs). */
+  readonly status?: StatusLine;
 }
 
 export function processIO(): CliIO {
@@ -16,6 +19,7 @@ export function processIO(): CliIO {
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
     write: streamWriter(process.stdout),
+    status: terminalStatus(process.stderr),
     color: !noColor && process.stdout.isTTY === true && process.env.TERM !== 'dumb',
   };
 }

@@ -116,7 +116,7 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
   const out = await buildOrReport(io, loaded, path.join(opts.dataDir, 'build'), false);
   if (!out) return 1;
   const { manifest, modules } = await importBuild(out);
-  return runProject(manifest, modules, loaded.project.root, opts, { name: 'dtl run', print: (t) => io.out(t), printErr: (t) => io.err(t) });
+  return runProject(manifest, modules, loaded.project.root, opts, { name: 'dtl run', print: (t) => io.out(t), printErr: (t) => io.err(t), status: io.status });
 }
 
 /** Pulls PATH and --env out of argv, leaving the run options. */

@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { ProjectRuntime } from '@dtl/runtime/engine/project';
+import { ProjectRuntime, type RuntimeOptions } from '@dtl/runtime/engine/project';
 import type { RunResult } from '@dtl/runtime/engine/pipe-runner';
 import { writeJson } from '@dtl/runtime/values/json';
 import { buildProject } from '../../src/codegen/build.js';
@@ -21,7 +21,7 @@ export interface Running {
   close(): void;
 }
 
-export async function start(files: Record<string, unknown>, dir = writeProject(files), data = path.join(tempDir(), 'data')): Promise<Running> {
+export async function start(files: Record<string, unknown>, dir = writeProject(files), data = path.join(tempDir(), 'data'), options: Partial<RuntimeOptions> = {}): Promise<Running> {
   const project = loadProject(dir);
   const check = checkProject(project);
   const errors = check.diagnostics.filter((d) => d.severity === 'error');
@@ -29,7 +29,7 @@ export async function start(files: Record<string, unknown>, dir = writeProject(f
   const out = await buildProject(check, { outDir: path.join(dir, 'build-' + Math.random().toString(36).slice(2)), bundle: false, toolVersion: 'test' });
   assert.ok(out.ok, JSON.stringify(out.diagnostics.map((d) => d.message)));
   const { manifest, modules } = await importBuild(out);
-  const rt = new ProjectRuntime(manifest, modules, { dataDir: data, projectRoot: dir });
+  const rt = new ProjectRuntime(manifest, modules, { ...options, dataDir: data, projectRoot: dir });
   return {
     rt,
     dir,

@@ -31,6 +31,19 @@ const dtlPipe = (id: string, dataset: string, rules: Record<string, unknown>): R
 describe('runtime: sources, sinks and DTL semantics', function () {
   this.timeout(60_000);
 
+  it('a long run reports its progress between batches (the terminal status line of dtl run)', async () => {
+    const reports: Array<[string, number]> = [];
+    const dir = writeProject({
+      'sesam.conf.json': [{ _id: 'files', type: 'system:url', base_url: './' }, { _id: 'feed', type: 'pipe', source: { type: 'json', system: 'files', url: 'feed.jsonl' } }],
+      'feed.jsonl': Array.from({ length: 5000 }, (_, i) => JSON.stringify({ _id: `e${i}` })).join('\n'),
+    });
+    const r = await start({}, dir, path.join(tempDir(), 'data'), { progress: { everyMs: 0, report: (pipe, n) => reports.push([pipe, n]) } });
+    await r.rt.runOnce();
+    // Sources yield 2,000 entities at a time: a report after each batch.
+    assert.deepEqual(reports, [['feed', 2000], ['feed', 4000], ['feed', 5000]]);
+    r.close();
+  });
+
   it('embedded source: every run is a full run, removed entities are deleted', async () => {
     const conf = (entities: unknown[]): unknown => [{ _id: 'things', type: 'pipe', source: { type: 'embedded', entities } }];
     const dir = writeProject({ 'sesam.conf.json': conf([{ _id: 'a', n: 1 }, { _id: 'b', n: 2 }]) });

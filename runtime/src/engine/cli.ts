@@ -63,14 +63,47 @@ export interface RunOutput {
   printErr(s: string): void;
   /** Advice to add to a failure's message (undefined: none). */
   hint?(e: Error): string | undefined;
+  /** A terminal line that shows how far long pipe runs have got (none when output is not a terminal). */
+  status?: StatusLine;
+}
+
+/** One line of a terminal, rewritten in place; whatever else is printed clears it first. */
+export interface StatusLine {
+  show(text: string): void;
+  clear(): void;
+}
+
+/** The status line of a terminal stream, or undefined when the stream is not a terminal. */
+export function terminalStatus(stream: NodeJS.WriteStream): StatusLine | undefined {
+  if (!stream.isTTY) return undefined;
+  let shown = false;
+  return {
+    show(text) {
+      stream.write(`\r\x1b[K${text}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) stream.write('\r\x1b[K');
+      shown = false;
+    },
+  };
 }
 
 /** Runs a project; returns the exit status. */
 export async function runProject(manifest: Manifest, modules: Readonly<Record<string, PipeModule>>, projectRoot: string, opts: RunOptions, out: RunOutput): Promise<number> {
-  const { print, printErr } = out;
+  const status = opts.quiet ? undefined : out.status;
+  const print = (s: string): void => {
+    status?.clear();
+    out.print(s);
+  };
+  const printErr = (s: string): void => {
+    status?.clear();
+    out.printErr(s);
+  };
+  const progress = status && { report: (pipe: string, n: number, ms: number): void => status.show(`  ${pipe}: ${n.toLocaleString('en')} entities read (${Math.round(ms / 1000)} s)…`) };
   let rt: ProjectRuntime;
   try {
-    rt = new ProjectRuntime(manifest, modules, { dataDir: opts.dataDir, projectRoot, log: opts.quiet ? () => {} : printErr });
+    rt = new ProjectRuntime(manifest, modules, { dataDir: opts.dataDir, projectRoot, log: opts.quiet ? () => {} : printErr, progress });
   } catch (e) {
     printErr(`${out.name}: ${e instanceof Error ? e.message : String(e)}`);
     return 2;
@@ -167,7 +200,7 @@ export async function runCli(manifest: Manifest, modules: Readonly<Record<string
     return 0;
   }
   const hint = args.fromManifest ? (e: Error): string | undefined => missingFileHint(e, args.projectRoot) : undefined;
-  return runProject(manifest, modules, args.projectRoot, opts, { name, print: (s) => void process.stdout.write(s + '\n'), printErr, hint });
+  return runProject(manifest, modules, args.projectRoot, opts, { name, print: (s) => void process.stdout.write(s + '\n'), printErr, hint, status: terminalStatus(process.stderr) });
 }
 
 interface BundleArgs {

@@ -12,6 +12,7 @@ import type { FnContext } from '../functions/types.js';
 import { DateTime, type Entity, type Value } from '../values/types.js';
 import { TransformChain, type CompiledDependency, type CompiledDependencyStep, type PipeModule } from './compiled-pipe.js';
 import type { DataAccess } from './data-access.js';
+import type { Progress } from './project.js';
 import { HopsExecutor, joinKeys } from './hops.js';
 import type { ManifestPipe, ManifestSystem } from './manifest.js';
 import { openSink, type Sink } from './sinks.js';
@@ -53,6 +54,8 @@ export interface RunnerEnv {
   readonly log: (msg: string) => void;
   /** True once the process is stopping: a run ends after the batch in flight. */
   readonly stopRequested?: () => boolean;
+  /** Told how far a run has got, between batches (a long run is otherwise silent until it ends). */
+  readonly progress?: Progress;
 }
 
 /** Output entities buffered before they are written to the sink. */
@@ -66,6 +69,8 @@ const COMMIT_MS = 10_000;
  * stop signal is seen during long runs.
  */
 const YIELD_MS = 50;
+/** Progress reports at most this often. */
+const PROGRESS_MS = 1000;
 
 export class PipeRunner {
   readonly chain: TransformChain;
@@ -175,8 +180,14 @@ export class PipeRunner {
     const seen = tracked.size > 0 ? new Set<string>() : undefined;
     let lastCommit = Date.now();
     let lastYield = Date.now();
+    let lastProgress = Date.now();
+    const progress = this.env.progress;
     /** After a batch: lets the event loop in now and then; true when the run should end here. */
     const pause = async (): Promise<boolean> => {
+      if (progress !== undefined && Date.now() - lastProgress >= (progress.everyMs ?? PROGRESS_MS)) {
+        lastProgress = Date.now();
+        progress.report(this.pipe.id, processed, lastProgress - started);
+      }
       if (Date.now() - lastYield >= YIELD_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = Date.now();

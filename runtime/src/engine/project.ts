@@ -21,6 +21,15 @@ export interface RuntimeOptions {
   readonly dataDir: string;
   readonly projectRoot: string;
   readonly log?: (msg: string) => void;
+  /** Told now and then how far a long pipe run has got (see RunnerEnv.progress). */
+  readonly progress?: Progress;
+}
+
+/** How far a pipe run has got: source entities read so far, and for how long it has run. */
+export interface Progress {
+  report(pipe: string, entities: number, ms: number): void;
+  /** At least this long between reports (default 1000 ms). */
+  readonly everyMs?: number;
 }
 
 export interface OnceSummary {
@@ -89,6 +98,7 @@ export class ProjectRuntime {
           secrets,
           log: this.log,
           stopRequested: () => this.stopping,
+          progress: options.progress,
         }),
       );
     }
