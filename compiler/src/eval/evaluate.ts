@@ -80,10 +80,11 @@ export async function evaluateDtl(input: EvalInput): Promise<EvalResult> {
     completeness: () => null,
     secret: () => undefined,
   };
-  const instance = mod.default({ cx, H: new HopsExecutor(data) });
   const created: Value[] = [];
   let r: unknown;
   try {
+    // Instantiating looks up the runtime's functions: one it lacks fails here, not only when called.
+    const instance = mod.default({ cx, H: new HopsExecutor(data) });
     r = instance.transforms[0]!.apply(source, created);
   } catch (e) {
     return { ok: false, diagnostics: [], error: e instanceof Error ? e.message : String(e) };
