@@ -121,6 +121,38 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     assert.equal(d?.range.line, fs.readFileSync(path.join(dir, 'sesam.conf.json'), 'utf8').split('\n').findIndex((l) => l.includes('"system": "svc"')) + 1);
   });
 
+  it('a documented function the local runtime lacks (the PGP ones) is a build error at the call; phone numbers build and run', async () => {
+    const dir = writeProject({
+      'sesam.conf.json': [
+        { _id: 'src', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'a', phone: '22225555' }] } },
+        {
+          _id: 'pgp',
+          type: 'pipe',
+          source: { type: 'dataset', dataset: 'src' },
+          transform: { type: 'dtl', rules: { default: [['add', 'x', ['encrypt-pgp', 'key', '_S.phone']]] } },
+        },
+      ],
+    });
+    const out = await buildProject(checkProject(loadProject(dir)), { outDir: path.join(dir, 'build'), bundle: false, toolVersion: 'test' });
+    assert.equal(out.ok, false);
+    const d = out.diagnostics.find((x) => x.code === 'build-unsupported');
+    assert.match(String(d?.message), /Pipe 'pgp': the function 'encrypt-pgp' is not available on the local runtime/);
+    const r = await start({
+      'sesam.conf.json': [
+        { _id: 'src', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'a', phone: '22225555' }] } },
+        {
+          _id: 'tel',
+          type: 'pipe',
+          source: { type: 'dataset', dataset: 'src' },
+          transform: { type: 'dtl', rules: { default: [['copy', '_id'], ['add', 'tel', ['phonenumber-parse', 'NO', '_S.phone']], ['add', 'intl', ['phonenumber-format', 'international', '_T.tel']]] } },
+        },
+      ],
+    });
+    await r.rt.runOnce();
+    assert.deepEqual(r.dataset('tel').map((e) => [e.tel, e.intl]), [['~rtel:+47-22-22-55-55', '+47 22 22 55 55']]);
+    r.close();
+  });
+
   it('json source with supports_since reads a growing JSON-lines file incrementally, and a rewritten one in full', async () => {
     const dir = writeProject({
       'feed.jsonl': '{"_id": "a", "v": 1}\n{"_id": "b", "v": 1}\n',

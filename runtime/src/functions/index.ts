@@ -15,6 +15,7 @@ import { MATH } from './math.js';
 import { MISC } from './misc.js';
 import { NULLS } from './nulls.js';
 import { NUMBERS } from './numbers.js';
+import { PHONENUMBERS } from './phonenumbers.js';
 import { SETS } from './sets.js';
 import { STRINGS } from './strings.js';
 
@@ -31,6 +32,7 @@ export const LIBRARY: FunctionTable = Object.freeze({
   ...MISC,
   ...NULLS,
   ...NUMBERS,
+  ...PHONENUMBERS,
   ...SETS,
   ...STRINGS,
 });
