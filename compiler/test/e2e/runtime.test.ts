@@ -153,6 +153,29 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     r.close();
   });
 
+  it("ni-collapse and ni-expand (deprecated) follow the service metadata's namespaces.default, as the docs' examples show", async () => {
+    const defaults = { foo: 'http://psi.test.no/', sesam_male: 'http://sesam.io/people/male/', sesam_female: 'http://sesam.io/people/female/', sesam: 'http://sesam.io/people/' };
+    const urls = ['http://psi.test.no/bar', 'http://sesam.io/people/employees', 'http://sesam.io/people/male/john', 'http://sesam.io/people/female/jane', 'http://example.com/path'];
+    const r = await start({
+      'sesam.conf.json': [
+        { _id: 'node', type: 'metadata', namespaces: { default: defaults } },
+        { _id: 'src', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'a', urls }] } },
+        {
+          _id: 'nis',
+          type: 'pipe',
+          source: { type: 'dataset', dataset: 'src' },
+          transform: { type: 'dtl', rules: { default: [['copy', '_id'], ['add', 'nis', ['ni-collapse', '_S.urls']], ['add', 'back', ['ni-expand', '_T.nis']], ['add', 'unknown', ['ni-expand', '~:unknown:path']]] } },
+        },
+      ],
+    });
+    await r.rt.runOnce();
+    const [e] = r.dataset('nis');
+    assert.deepEqual(e?.nis, ['~:foo:bar', '~:sesam:employees', '~:sesam_male:john', '~:sesam_female:jane', '~:http://example.com/path']);
+    assert.deepEqual(e?.back, urls);
+    assert.equal(e?.unknown, 'unknown:path');
+    r.close();
+  });
+
   it('json source with supports_since reads a growing JSON-lines file incrementally, and a rewritten one in full', async () => {
     const dir = writeProject({
       'feed.jsonl': '{"_id": "a", "v": 1}\n{"_id": "b", "v": 1}\n',

@@ -172,7 +172,61 @@ function niNs(_cx: FnContext, values: Value): Value {
   return mapValues(values, (x) => (x instanceof NI ? x.namespace : typeof x === 'string' ? new NI(x).namespace : undefined));
 }
 
+// ------------------------------------------------------------------------------ deprecated
+
+/** curie (deprecated): `prefix:value` URIs from string values. */
+function curie(_cx: FnContext, prefix: Value, values: Value): Value {
+  const p = firstValue(prefix);
+  if (typeof p !== 'string') return null;
+  return mapValues(values, (x) => (typeof x === 'string' ? new URI(`${p}:${x}`) : undefined));
+}
+
+/** reference (deprecated): `sesam:<dataset>/<id>` URIs, both parts path-quoted as Python's quote() does. */
+function reference(_cx: FnContext, datasetId: Value, ids: Value): Value {
+  const ds = firstValue(datasetId);
+  if (typeof ds !== 'string') return null;
+  return mapValues(ids, (x) => (typeof x === 'string' ? new URI(`sesam:${urlQuote(ds, '/')}/${urlQuote(x, '/')}`) : undefined));
+}
+
+/**
+ * ni-collapse (experimental, deprecated): an http(s) URL (string or URI) becomes an NI in the
+ * namespace of the longest `namespaces.default` base it starts with; with none, the NI holds
+ * the whole URL (the docs: http and https are implicitly namespaces). Other values are ignored.
+ */
+function niCollapse(cx: FnContext, values: Value): Value {
+  return mapValues(values, (x) => {
+    const u = typeof x === 'string' ? x : x instanceof URI ? x.value : undefined;
+    if (u === undefined || !/^https?:/.test(u)) return undefined;
+    let bestNs: string | undefined;
+    let bestLen = -1;
+    for (const [ns, base] of Object.entries(cx.namespaceMap)) {
+      if (base.length > bestLen && u.startsWith(base)) {
+        bestNs = ns;
+        bestLen = base.length;
+      }
+    }
+    return new NI(bestNs === undefined ? u : `${bestNs}:${u.slice(bestLen)}`);
+  });
+}
+
+/**
+ * ni-expand (experimental, deprecated): an NI whose namespace has a `namespaces.default` base
+ * becomes base + id; any other NI its string cast (`~:unknown:path` → `unknown:path`, and so
+ * `~:http://example.com/path` → the URL). Other values are ignored.
+ */
+function niExpand(cx: FnContext, values: Value): Value {
+  return mapValues(values, (x) => {
+    if (!(x instanceof NI)) return undefined;
+    const base = Object.prototype.hasOwnProperty.call(cx.namespaceMap, x.namespace) ? cx.namespaceMap[x.namespace] : undefined;
+    return base === undefined ? x.toString() : base + x.id;
+  });
+}
+
 export const IDENTIFIERS: FunctionTable = {
+  'curie': curie,
+  'reference': reference,
+  'ni-collapse': niCollapse,
+  'ni-expand': niExpand,
   'is-uri': isUri,
   'uri': uri,
   'url-quote': urlQuoteFn,
