@@ -15,7 +15,7 @@ import type { DataAccess } from './data-access.js';
 import type { Progress } from './project.js';
 import { HopsExecutor, joinKeys } from './hops.js';
 import type { ManifestPipe, ManifestSystem } from './manifest.js';
-import { openSink, type Sink } from './sinks.js';
+import { DatasetSink, openSink, type Sink } from './sinks.js';
 import { openSource, SourceError, type SourceState } from './sources.js';
 import type { WrittenVersions } from './written-cache.js';
 import { idFileName } from '../store/names.js';
@@ -173,6 +173,11 @@ export class PipeRunner {
     const tracked = read.full ? new Set<string>() : this.trackedIds(state);
     this.env.data.bulk = read.full;
     const sink: Sink = openSink(this.pipe.sink, { store: this.env.store, written: this.env.written, systems: this.env.systems, pipeId: this.pipe.id, dataDir: this.env.dataDir, log: this.env.log });
+    // A full read ends in deletion tracking (or a full sync's last request), which needs every
+    // source entity seen by one run: a position saved mid-way would make the next run an
+    // incremental one that never deletes. So an interrupted full run starts over, except an
+    // initial sync into an empty dataset (nothing to delete), which may resume.
+    const resumable = !read.full || (sink instanceof DatasetSink && (this.pipe.sink.config.deletion_tracking === false || sink.dataset.countLive() === 0));
     await sink.begin(read.full);
     let processed = 0;
     let written = 0;
@@ -202,12 +207,13 @@ export class PipeRunner {
       await sink.commit();
       lastCommit = Date.now();
       // Source progress may be saved mid-run; tracking offsets only at the end.
-      if (!final) this.saveState({ ...read.progress(), configHash: this.configHash, tracking: state.tracking, runs: state.runs });
+      if (!final && resumable) this.saveState({ ...read.progress(), configHash: this.configHash, tracking: state.tracking, runs: state.runs });
     };
     /**
      * Ends a run cut short by a stop: what was processed is committed with the source's
-     * progress so far, but no deletion tracking (the read was not complete) and the old
-     * tracking offsets (dependency tracking redoes its work next time).
+     * progress so far (unless the run must start over, see `resumable`), but no deletion
+     * tracking (the read was not complete) and the old tracking offsets (dependency tracking
+     * redoes its work next time).
      */
     const stopEarly = async (): Promise<RunResult> => {
       if (sink.holdsRun === true) {
@@ -219,6 +225,10 @@ export class PipeRunner {
       written += await sink.write(buffer);
       buffer = [];
       await sink.commit();
+      if (!resumable) {
+        this.env.log(`pipe ${this.pipe.id}: stopped after ${processed} entities; a full run tracks deletions only when it completes, so the next run starts it again`);
+        return { pipe: this.pipe.id, processed, written, tracked: 0, ms: Date.now() - started, stopped: true };
+      }
       this.saveState({ ...read.progress(), configHash: this.configHash, tracking: state.tracking, runs: state.runs });
       this.env.log(`pipe ${this.pipe.id}: stopped after ${processed} entities; the next run continues`);
       return { pipe: this.pipe.id, processed, written, tracked: 0, ms: Date.now() - started, stopped: true };
