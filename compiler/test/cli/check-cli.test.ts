@@ -165,8 +165,8 @@ describe('dtl eval (CLI)', function () {
     assert.match(r.stderr, /Unknown function 'concatt'\. Did you mean 'concat'\? \[dtl-unknown-function\]/);
   });
   it('a documented function the local runtime lacks is a one-line error with exit 1, not a crash', () => {
-    const r = dtl(['eval', '["ni-collapse", "~:foo:bar"]']);
+    const r = dtl(['eval', '["encrypt-pgp", "key", "text"]']);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr.trim(), "dtl eval: The DTL function 'ni-collapse' is not implemented by this runtime.");
+    assert.equal(r.stderr.trim(), "dtl eval: The DTL function 'encrypt-pgp' is not implemented by this runtime.");
   });
 });

@@ -123,12 +123,8 @@ function generatedNamespace(pipeId: string, prefix: string): string {
   return ns;
 }
 
-/**
- * URI → NI: the longest declared base (`namespaces.default`) that prefixes the URI gives the
- * namespace; otherwise everything up to the last `/` or `#` is the prefix and gets a generated
- * namespace (docs: `http://unknown.org/something/baz` → `~:your-pipe-1:baz`).
- */
-export function collapseUri(cx: FnContext, u: string): NI {
+/** The NI of a URI in the namespace of the longest declared base (`namespaces.default`) it starts with, if any. */
+function declaredNi(cx: FnContext, u: string): NI | undefined {
   let bestNs: string | undefined;
   let bestLen = -1;
   for (const [ns, base] of Object.entries(cx.namespaceMap)) {
@@ -137,7 +133,17 @@ export function collapseUri(cx: FnContext, u: string): NI {
       bestLen = base.length;
     }
   }
-  if (bestNs !== undefined) return new NI(bestNs + ':' + u.slice(bestLen));
+  return bestNs === undefined ? undefined : new NI(bestNs + ':' + u.slice(bestLen));
+}
+
+/**
+ * URI → NI: the longest declared base (`namespaces.default`) that prefixes the URI gives the
+ * namespace; otherwise everything up to the last `/` or `#` is the prefix and gets a generated
+ * namespace (docs: `http://unknown.org/something/baz` → `~:your-pipe-1:baz`).
+ */
+export function collapseUri(cx: FnContext, u: string): NI {
+  const declared = declaredNi(cx, u);
+  if (declared !== undefined) return declared;
   const cut = Math.max(u.lastIndexOf('/'), u.lastIndexOf('#')) + 1;
   return new NI(generatedNamespace(cx.pipeId, u.slice(0, cut)) + ':' + u.slice(cut));
 }
@@ -197,15 +203,7 @@ function niCollapse(cx: FnContext, values: Value): Value {
   return mapValues(values, (x) => {
     const u = typeof x === 'string' ? x : x instanceof URI ? x.value : undefined;
     if (u === undefined || !/^https?:/.test(u)) return undefined;
-    let bestNs: string | undefined;
-    let bestLen = -1;
-    for (const [ns, base] of Object.entries(cx.namespaceMap)) {
-      if (base.length > bestLen && u.startsWith(base)) {
-        bestNs = ns;
-        bestLen = base.length;
-      }
-    }
-    return new NI(bestNs === undefined ? u : `${bestNs}:${u.slice(bestLen)}`);
+    return declaredNi(cx, u) ?? new NI(u);
   });
 }
 
