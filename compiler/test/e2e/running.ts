@@ -14,6 +14,8 @@ import { tempDir, writeProject } from '../helpers.js';
 
 export interface Running {
   rt: ProjectRuntime;
+  /** The compiled pipes, to open another runtime on the same build. */
+  modules: ConstructorParameters<typeof ProjectRuntime>[1];
   dir: string;
   data: string;
   /** Latest non-deleted entities as plain JSON (transit encoded), without volatile metadata. */
@@ -32,6 +34,7 @@ export async function start(files: Record<string, unknown>, dir = writeProject(f
   const rt = new ProjectRuntime(manifest, modules, { ...options, dataDir: data, projectRoot: dir });
   return {
     rt,
+    modules,
     dir,
     data,
     dataset(id, opts = {}) {

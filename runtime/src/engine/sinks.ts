@@ -13,7 +13,7 @@ import { Decimal } from '../values/decimal.js';
 import { FILTERED_KEY } from './compiled-pipe.js';
 import type { WrittenVersions } from './written-cache.js';
 import type { ManifestSink, ManifestSystem } from './manifest.js';
-import { requestHeaders, systemUrl } from './system-url.js';
+import { HttpTransportError, UrlSystemError, httpRequest, requestHeaders, systemUrl, type UrlSystem } from './system-url.js';
 import { idFileName } from '../store/names.js';
 import { XmlShapeError, renderXml, xmlOptions } from './xml.js';
 import { CANNOT_WRITE, UnencodableError, canEncode, encodeText, pythonCodec, splitBom, type EncodeErrors } from './text-codecs.js';
@@ -272,12 +272,18 @@ export class JsonPushSink implements Sink {
   private readonly url: string;
   private readonly batchSize: number;
   private readonly headers: Record<string, string>;
+  private readonly system: UrlSystem | undefined;
 
   constructor(sink: ManifestSink, private readonly env: SinkEnv) {
     this.url = endpointUrl(sink, env);
     this.batchSize = typeof sink.config.batch_size === 'number' && sink.config.batch_size > 0 ? sink.config.batch_size : 100;
-    const sys = env.systems.get(String(sink.config.system));
-    this.headers = requestHeaders(sys, sink.config);
+    this.system = typeof sink.config.system === 'string' ? env.systems.get(sink.config.system) : undefined;
+    try {
+      this.headers = requestHeaders(this.system, sink.config, [['Content-Type', 'application/json']]);
+    } catch (e) {
+      if (e instanceof UrlSystemError) throw new SinkError(`Pipe '${env.pipeId}': ${e.message}`);
+      throw e;
+    }
   }
 
   async begin(full: boolean): Promise<void> {
@@ -328,21 +334,19 @@ export class JsonPushSink implements Sink {
     const body = '[' + batch.map((e) => writeJson(e)).join(',') + ']';
     const retries = 3;
     for (let attempt = 0; ; attempt++) {
-      let res: Response;
+      let res;
       try {
-        res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...this.headers }, body });
+        res = await httpRequest(this.system, url, { method: 'POST', headers: this.headers, body });
       } catch (e) {
+        if (!(e instanceof HttpTransportError)) throw e;
         if (attempt < retries) {
           await delay(200 * 2 ** attempt);
           continue;
         }
-        throw new SinkError(`Pipe '${this.env.pipeId}': cannot push to ${this.url}: ${e instanceof Error ? e.message : String(e)}`);
+        throw new SinkError(`Pipe '${this.env.pipeId}': cannot push to ${this.url}: ${e.message}`);
       }
-      if (res.ok) {
-        await res.arrayBuffer();
-        return;
-      }
-      const text = await res.text().catch(() => '');
+      if (res.status >= 200 && res.status < 300) return;
+      const text = res.body.toString('utf8');
       if (res.status === 409) throw new SinkError(`Pipe '${this.env.pipeId}': ${this.url} answered 409 Conflict; the sync stops and starts over on the next run.`);
       if (res.status >= 500 && attempt < retries) {
         await delay(200 * 2 ** attempt);

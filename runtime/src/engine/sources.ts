@@ -19,7 +19,7 @@ import { firstValueByte, parseJsonValues } from './json-stream.js';
 import type { WrittenVersions } from './written-cache.js';
 import type { ManifestSource, ManifestSystem } from './manifest.js';
 import { compareValues } from '../values/compare.js';
-import { requestHeaders, systemUrl } from './system-url.js';
+import { HttpTransportError, UrlSystemError, httpRequest, requestHeaders, systemUrl, type UrlSystem } from './system-url.js';
 import { decodeSingleByte, decoderLabel, pythonCodec } from './text-codecs.js';
 
 export interface SourceState {
@@ -151,15 +151,16 @@ export function resolveLocation(src: ManifestSource, env: SourceEnv): string {
 }
 
 /** The body of an http(s) source URL. */
-async function fetchLocation(location: string, headers: Record<string, string>, env: SourceEnv): Promise<Buffer> {
-  let res: Response;
+async function fetchLocation(location: string, sys: UrlSystem | undefined, config: Readonly<Record<string, unknown>>, env: SourceEnv): Promise<Buffer> {
+  let res;
   try {
-    res = await fetch(location, { headers });
+    res = await httpRequest(sys, location, { method: 'GET', headers: requestHeaders(sys, config) });
   } catch (e) {
-    throw new SourceError(`Pipe '${env.pipeId}': cannot fetch ${location}: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof HttpTransportError || e instanceof UrlSystemError) throw new SourceError(`Pipe '${env.pipeId}': cannot fetch ${location}: ${e.message}`);
+    throw e;
   }
-  if (!res.ok) throw new SourceError(`Pipe '${env.pipeId}': ${location} answered ${res.status} ${res.statusText}.`);
-  return Buffer.from(await res.arrayBuffer());
+  if (res.status < 200 || res.status >= 300) throw new SourceError(`Pipe '${env.pipeId}': ${location} answered ${res.status} ${res.statusText}.`);
+  return res.body;
 }
 
 function localFile(location: string, projectRoot: string): string {
@@ -206,10 +207,24 @@ function completeLinesEnd(data: Buffer): { end: number; partial: boolean } {
   }
 }
 
-/** The URL with the json pull protocol's `since` parameter. */
-function withSince(location: string, since: string | undefined): string {
-  if (since === undefined) return location;
-  return `${location}${location.includes('?') ? '&' : '?'}since=${encodeURIComponent(since)}`;
+/** The URL with json pull protocol parameters added (undefined ones left out). */
+function withParams(location: string, params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, v);
+  const text = q.toString();
+  if (text === '') return location;
+  return `${location}${location.includes('?') ? '&' : '?'}${text}`;
+}
+
+/**
+ * A subset expression as the `subset` request parameter: JSON as Python's json.dumps writes it
+ * (", " and ": " separators), which is what the docs' example request carries.
+ */
+function pythonJson(v: unknown): string {
+  if (Array.isArray(v)) return '[' + v.map(pythonJson).join(', ') + ']';
+  if (v !== null && typeof v === 'object') return '{' + Object.entries(v).map(([k, x]) => pythonJson(k) + ': ' + pythonJson(x)).join(', ') + '}';
+  // Python escapes every non-ASCII character by default (ensure_ascii).
+  return (JSON.stringify(v) ?? 'null').replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
 /**
@@ -225,6 +240,11 @@ function fileOrUrlSource(src: ManifestSource, env: SourceEnv, state: SourceState
   const local = !/^https?:/i.test(location);
   const file = local ? localFile(location, env.projectRoot) : '';
   const follows = src.type === 'json' && src.config.supports_since === true;
+  // The docs: paging needs supports_since, is_chronological and is_since_comparable (default true).
+  const pageSize =
+    follows && !local && src.config.is_chronological === true && src.config.is_since_comparable !== false && typeof src.config.page_size === 'number' && src.config.page_size >= 1
+      ? src.config.page_size
+      : undefined;
   let stamp: string | undefined;
   let complete = false;
   let skipped = false;
@@ -286,13 +306,30 @@ function fileOrUrlSource(src: ManifestSource, env: SourceEnv, state: SourceState
         }
       } else {
         const sys = typeof src.config.system === 'string' ? env.systems.get(src.config.system) : undefined;
-        data = await fetchLocation(withSince(location, follows ? state.urlSince : undefined), requestHeaders(sys, src.config), env);
+        const subset = src.type === 'json' && src.config.subset !== undefined && src.config.subset !== null ? pythonJson(src.config.subset) : undefined;
+        let cursor = follows ? state.urlSince : undefined;
+        for (;;) {
+          const url = withParams(location, { since: cursor, limit: pageSize === undefined ? undefined : String(pageSize), subset });
+          const body = await fetchLocation(url, sys, src.config, env);
+          let count = 0;
+          for (const chunk of chunks(src.type === 'csv' ? csvEntities(body, src, env, location) : jsonEntities(body, env, location))) {
+            if (follows) chunk.forEach(trackUpdated);
+            count += chunk.length;
+            yield chunk;
+          }
+          // The docs: with page_size the source requests pages until there is no more data.
+          if (pageSize === undefined || count === 0) break;
+          const next = since === undefined ? undefined : String(since);
+          // A page without `_updated` markers, or one that does not move the marker on, would
+          // be asked for again and again.
+          if (next === undefined || next === cursor) break;
+          cursor = next;
+        }
+        complete = true;
+        return;
       }
       const entities = src.type === 'csv' ? csvEntities(data, src, env, location) : jsonEntities(data, env, location);
-      for (const chunk of chunks(entities)) {
-        if (follows && !local) chunk.forEach(trackUpdated);
-        yield chunk;
-      }
+      for (const chunk of chunks(entities)) yield chunk;
       complete = true;
     })(),
     progress: () => {
