@@ -25,7 +25,7 @@ export class BuildError extends Error {
 
 export const LOCAL_SOURCES = ['dataset', 'embedded', 'empty', 'json', 'csv', 'http_endpoint', 'union_datasets', 'merge_datasets'];
 export const LOCAL_SINKS = ['dataset', 'null', 'json', 'csv_endpoint', 'xml_endpoint', 'http_endpoint'];
-export const LOCAL_TRANSFORMS = ['dtl', 'emit_children', 'xml'];
+export const LOCAL_TRANSFORMS = ['dtl', 'emit_children', 'xml', 'json_schema'];
 
 const NS_SOURCES = new Set(['csv', 'kafka', 'ldap', 'sql', 'embedded', 'http_endpoint', 'json']);
 const NS_SINKS = new Set(['csv_endpoint', 'elasticsearch', 'mail', 'rest', 'sms', 'solr', 'kafka', 'sql', 'http_endpoint', 'json']);

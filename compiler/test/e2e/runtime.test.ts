@@ -176,6 +176,28 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     r.close();
   });
 
+  it("the json_schema transform validates entities as the docs' example shows; trigger_on limits it", async () => {
+    const schema = { type: 'object', properties: { name: { type: 'string' }, born: { type: 'string' } }, required: ['name', 'born'] };
+    const r = await start({
+      'sesam.conf.json': [
+        { _id: 'men', type: 'pipe', source: { type: 'embedded', entities: [{ _id: '3', name: 'Jim' }, { _id: '5', name: 'Bob', born: '1972-03-12' }, { _id: '9', name: 'Al', role: 'admin' }] } },
+        { _id: 'men-validated', type: 'pipe', source: { type: 'dataset', dataset: 'men' }, transform: { type: 'json_schema', schema } },
+        { _id: 'some-validated', type: 'pipe', source: { type: 'dataset', dataset: 'men' }, transform: { type: 'json_schema', schema, trigger_on: { key: 'role', value: 'ad*' } } },
+      ],
+    });
+    await r.rt.runOnce();
+    assert.deepEqual(
+      r.dataset('men-validated').map((e) => [e._id, e.valid, e.errors]),
+      [['3', false, ["'born' is a required property"]], ['5', true, undefined], ['9', false, ["'born' is a required property"]]],
+    );
+    assert.deepEqual(r.dataset('some-validated').map((e) => [e._id, e.valid]), [['3', undefined], ['5', undefined], ['9', false]], 'only the entity whose role matches is validated');
+    r.close();
+    const bad = writeProject({ 'sesam.conf.json': [{ _id: 'x', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'a' }] }, transform: { type: 'json_schema', schema: { type: 'nonsense' } } }] });
+    const b = await start({}, bad);
+    await assert.rejects(b.rt.runOnce(), /Pipe 'x': the json_schema transform's schema is not valid/);
+    b.close();
+  });
+
   it('json source with supports_since reads a growing JSON-lines file incrementally, and a rewritten one in full', async () => {
     const dir = writeProject({
       'feed.jsonl': '{"_id": "a", "v": 1}\n{"_id": "b", "v": 1}\n',

@@ -6,12 +6,13 @@
 import { DISCARD, DtlFailure, Filtered } from '../compiled/index.js';
 import { compilePattern, matches, type Pattern } from '../functions/transforms.js';
 import { XmlShapeError, entityXml, xmlOptions } from './xml.js';
+import { SchemaError, jsonSchemaTransform, type SchemaTransform } from './json-schema.js';
 import type { FnContext } from '../functions/types.js';
 import { step } from '../values/path.js';
 import { Typed, isDict, setProp, type Dict, type Entity, type Value } from '../values/types.js';
 import { NI } from '../values/types.js';
 import type { CompiledHopsSpec, HopsExecutor } from './hops.js';
-import type { ManifestPipe } from './manifest.js';
+import type { ManifestPipe, ManifestTransform } from './manifest.js';
 import { FILTERED_KEY } from '../store/record.js';
 
 export interface CompiledTransform {
@@ -87,7 +88,12 @@ export class TransformChain {
         continue;
       }
       if (t.type === 'xml') {
-        batch = batch.map((e) => (e[FILTERED_KEY] === true ? e : this.xmlTransform(t.config, e)));
+        batch = batch.map((e) => (e[FILTERED_KEY] === true || !triggered(t.config, e) ? e : this.xmlTransform(t.config, e)));
+        continue;
+      }
+      if (t.type === 'json_schema') {
+        const validator = this.schemaTransform(t);
+        batch = batch.map((e) => (e[FILTERED_KEY] === true || !triggered(t.config, e) ? e : validator.apply(e)));
         continue;
       }
       const compiled = this.instance.transforms[t.compiled!]!;
@@ -109,15 +115,25 @@ export class TransformChain {
     return batch;
   }
 
+  private readonly schemas = new Map<ManifestTransform, SchemaTransform>();
+
+  /** A json_schema transform's validator, compiled on first use. */
+  private schemaTransform(t: ManifestTransform): SchemaTransform {
+    let v = this.schemas.get(t);
+    if (v === undefined) {
+      try {
+        v = jsonSchemaTransform(t.config);
+      } catch (err) {
+        if (err instanceof SchemaError) throw new PipeFailure(`Pipe '${this.pipe.id}': ${err.message}.`);
+        throw err;
+      }
+      this.schemas.set(t, v);
+    }
+    return v;
+  }
+
   /** The xml transform: the entity rendered as XML (see xml.ts) into its `xml-property`. */
   private xmlTransform(config: Readonly<Record<string, unknown>>, e: Entity): Entity {
-    const trigger = config.trigger_on;
-    if (isDict(trigger as Value) && typeof (trigger as Dict).value === 'string') {
-      const key = typeof (trigger as Dict).key === 'string' ? ((trigger as Dict).key as string) : '_trigger';
-      const v = step(e, key);
-      const pattern = compilePattern((trigger as Dict).value as string);
-      if (!(Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && matches(pattern, x, undefined))) return e;
-    }
     const options = xmlOptions(config);
     if (options.skipDeleted && e['_deleted'] === true) return e;
     let text: string;
@@ -170,6 +186,20 @@ export class TransformChain {
       throw new PipeFailure(`Pipe '${this.pipe.id}': the ${what} made from source entity ${describeId(source)} has no string _id (set one with ["copy", "_id"] or ["add", "_id", …], or set "id_required": false to drop such entities).`);
     }
   }
+}
+
+/**
+ * trigger_on of the xml and json_schema transforms: the transform applies only when the
+ * value at `key` (default `_trigger`, a path) matches `value` (`*` wildcards); else the entity
+ * passes through unchanged.
+ */
+function triggered(config: Readonly<Record<string, unknown>>, e: Entity): boolean {
+  const trigger = config.trigger_on;
+  if (!isDict(trigger as Value) || typeof (trigger as Dict).value !== 'string') return true;
+  const key = typeof (trigger as Dict).key === 'string' ? ((trigger as Dict).key as string) : '_trigger';
+  const v = step(e, key);
+  const pattern = compilePattern((trigger as Dict).value as string);
+  return (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && matches(pattern, x, undefined));
 }
 
 function describeId(e: Entity): string {
