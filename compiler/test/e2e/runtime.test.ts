@@ -198,6 +198,42 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     b.close();
   });
 
+  it('$SECRET(...) in system and source configs is filled in from secrets.json or DTL_SECRET_<name>, never written to the build; a missing one fails naming it', async () => {
+    process.env.DTL_SECRET_from_env = 'env-value';
+    try {
+      const seen = await withServer(
+        async (port, requests) => {
+          const system = { _id: 'api', type: 'system:url', base_url: `http://127.0.0.1:${port}/`, authentication: 'basic', username: 'u', password: '$SECRET(pw)', headers: { 'x-token': 'Bearer $SECRET(token)' } };
+          const dir = writeProject({
+            'sesam.conf.json': [system, { _id: 'feed', type: 'pipe', source: { type: 'json', system: 'api', url: 'items.json', headers: { 'x-env': '$SECRET(from_env)' } } }],
+            'secrets.json': { pw: 'p4ss', token: 't0ken' },
+          });
+          const r = await start({}, dir);
+          await r.rt.runOnce();
+          r.close();
+          const sent = requests.length;
+          for (const f of [...fs.readdirSync(dir, { recursive: true, withFileTypes: true }), ...fs.readdirSync(r.data, { recursive: true, withFileTypes: true })]) {
+            if (f.isFile() && f.name !== 'secrets.json') assert.doesNotMatch(fs.readFileSync(path.join(f.parentPath, f.name), 'utf8'), /p4ss|t0ken/, `${f.name} holds a secret`);
+          }
+          const missing = await start({
+            'sesam.conf.json': [{ ...system, password: '$SECRET(nobody)' }, { _id: 'feed', type: 'pipe', source: { type: 'json', system: 'api', url: 'items.json' } }],
+          });
+          await assert.rejects(missing.rt.runOnce(), /system 'api' refers to the secrets 'nobody', 'token', which neither secrets.json in the project nor the environment \(DTL_SECRET_nobody, DTL_SECRET_token\) provides/);
+          missing.close();
+          assert.equal(requests.length, sent, 'the system with a missing secret sent nothing');
+          return requests;
+        },
+        () => ({ body: '[{"_id": "a"}]' }),
+      );
+      assert.ok(seen.length > 0);
+      assert.equal(seen[0]!.headers.authorization, `Basic ${Buffer.from('u:p4ss').toString('base64')}`);
+      assert.equal(seen[0]!.headers['x-token'], 'Bearer t0ken');
+      assert.equal(seen[0]!.headers['x-env'], 'env-value');
+    } finally {
+      delete process.env.DTL_SECRET_from_env;
+    }
+  });
+
   it('json source with supports_since reads a growing JSON-lines file incrementally, and a rewritten one in full', async () => {
     const dir = writeProject({
       'feed.jsonl': '{"_id": "a", "v": 1}\n{"_id": "b", "v": 1}\n',

@@ -19,6 +19,7 @@ import { DatasetSink, openSink, type Sink } from './sinks.js';
 import { openSource, SourceError, type SourceState } from './sources.js';
 import type { WrittenVersions } from './written-cache.js';
 import { idFileName } from '../store/names.js';
+import { missingSecrets, resolveSecrets, type SecretLookup } from './secrets.js';
 
 export interface PipeState extends SourceState {
   /** Hash of the pipe's manifest entry and module: a change resets the pipe. */
@@ -51,6 +52,8 @@ export interface RunnerEnv {
   readonly systems: ReadonlyMap<string, ManifestSystem>;
   readonly namespaceMap: Readonly<Record<string, string>>;
   readonly secrets: Readonly<Record<string, string>>;
+  /** `$SECRET(name)` in the pipe's source and sink configs (see secrets.ts). */
+  readonly secretLookup?: SecretLookup;
   readonly log: (msg: string) => void;
   /** True once the process is stopping: a run ends after the batch in flight. */
   readonly stopRequested?: () => boolean;
@@ -138,7 +141,7 @@ export class PipeRunner {
         return env.store.dataset(src.dataset!).version(prev) ?? null;
       },
       completeness: () => null,
-      secret: (name) => env.secrets[name] ?? process.env[`DTL_SECRET_${name}`],
+      secret: (name) => env.secretLookup?.(name) ?? env.secrets[name] ?? process.env[`DTL_SECRET_${name}`],
     };
   }
 
@@ -167,12 +170,12 @@ export class PipeRunner {
     const state = this.loadState();
     // A CSV or XML file is the whole source rendered, not a log of changes: its pipe always reads in full.
     const sourceState = this.pipe.sink.type === 'csv_endpoint' || this.pipe.sink.type === 'xml_endpoint' ? { ...state, since: {} } : state;
-    const read = openSource(this.pipe.source, { store: this.env.store, written: this.env.written, projectRoot: this.env.projectRoot, systems: this.env.systems, pipeId: this.pipe.id }, sourceState);
+    const read = openSource(this.withSecrets(this.pipe.source, 'source'), { store: this.env.store, written: this.env.written, projectRoot: this.env.projectRoot, systems: this.env.systems, pipeId: this.pipe.id }, sourceState);
     if (!read) return { pipe: this.pipe.id, processed: 0, written: 0, tracked: 0, ms: 0, skipped: 'no pumped source' };
     const trackingStart = this.trackingOffsets();
     const tracked = read.full ? new Set<string>() : this.trackedIds(state);
     this.env.data.bulk = read.full;
-    const sink: Sink = openSink(this.pipe.sink, { store: this.env.store, written: this.env.written, systems: this.env.systems, pipeId: this.pipe.id, dataDir: this.env.dataDir, log: this.env.log });
+    const sink: Sink = openSink(this.withSecrets(this.pipe.sink, 'sink'), { store: this.env.store, written: this.env.written, systems: this.env.systems, pipeId: this.pipe.id, dataDir: this.env.dataDir, log: this.env.log });
     // A full read ends in deletion tracking (or a full sync's last request), which needs every
     // source entity seen by one run: a position saved mid-way would make the next run an
     // incremental one that never deletes. So an interrupted full run starts over, except an
@@ -282,6 +285,15 @@ export class PipeRunner {
       this.env.data.bulk = false;
       this.env.data.invalidate(this.pipe.sink.dataset);
     }
+  }
+
+  /** A source or sink with its `$SECRET(...)` filled in; one nobody provides fails the run, naming it. */
+  private withSecrets<T extends { readonly config: Record<string, unknown> }>(component: T, role: 'source' | 'sink'): T {
+    const lookup = this.env.secretLookup;
+    if (lookup === undefined || !JSON.stringify(component.config).includes('$SECRET(')) return component;
+    const r = resolveSecrets(component.config, lookup);
+    if (r.missing.length > 0) throw missingSecrets(`Pipe '${this.pipe.id}': the ${role}`, r.missing);
+    return { ...component, config: r.value };
   }
 
   /** The end of every hopped dataset now: after this run, changes up to here are accounted for. */

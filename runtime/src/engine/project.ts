@@ -16,6 +16,7 @@ import { PipeRunner, type RunResult } from './pipe-runner.js';
 import { DatasetSink, SinkError, openSink } from './sinks.js';
 import { FILTERED_KEY } from '../store/record.js';
 import { WrittenVersions } from './written-cache.js';
+import { projectSecrets, resolveSecrets } from './secrets.js';
 
 export interface RuntimeOptions {
   readonly dataDir: string;
@@ -73,15 +74,20 @@ export class ProjectRuntime {
 
   constructor(readonly manifest: Manifest, modules: Readonly<Record<string, PipeModule>>, readonly options: RuntimeOptions) {
     this.log = options.log ?? (() => {});
-    this.systems = new Map(manifest.systems.map((s) => [s.id, s]));
+    const { secrets, lookup } = projectSecrets(options.projectRoot);
+    // Secrets are filled in here, in memory: the manifest keeps the $SECRET(...) references.
+    this.systems = new Map(
+      manifest.systems.map((s) => {
+        const r = resolveSecrets(s.config, lookup);
+        return [s.id, { ...s, config: r.value, missingSecrets: r.missing }];
+      }),
+    );
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.store = Store.open(path.join(options.dataDir, 'datasets'));
     // Only datasets a pipe reads (as its source or through hops) are worth keeping decoded.
     this.written = new WrittenVersions(new Set(manifest.pipes.flatMap((p) => [...p.reads, ...p.hops])));
     this.data = new DataAccess(this.store, this.written);
     const systems = this.systems;
-    const secretsFile = path.join(options.projectRoot, 'secrets.json');
-    const secrets = fs.existsSync(secretsFile) ? (JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as Record<string, string>) : {};
     for (const p of manifest.pipes) {
       const mod = modules[p.id];
       if (!mod) throw new Error(`The compiled module of pipe '${p.id}' is missing.`);
@@ -96,6 +102,7 @@ export class ProjectRuntime {
           systems,
           namespaceMap: manifest.namespaceMap,
           secrets,
+          secretLookup: lookup,
           log: this.log,
           stopRequested: () => this.stopping,
           progress: options.progress,

@@ -7,10 +7,13 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as zlib from 'node:zlib';
+import { missingSecrets } from './secrets.js';
 
 export interface UrlSystem {
   readonly id: string;
   readonly config: Readonly<Record<string, unknown>>;
+  /** Secrets its config refers to that nobody provides (see secrets.ts): using it fails. */
+  readonly missingSecrets?: readonly string[];
 }
 
 const HTTP_URL = /^https?:\/\//i;
@@ -111,6 +114,7 @@ function decode(body: Buffer, encoding: string | undefined): Buffer {
  * verifies certificates), so this goes through node:http(s).
  */
 export function httpRequest(sys: UrlSystem | undefined, url: string, opts: { method: string; headers: Record<string, string>; body?: string }): Promise<HttpReply> {
+  if (sys?.missingSecrets !== undefined && sys.missingSecrets.length > 0) return Promise.reject(missingSecrets(`system '${sys.id}'`, sys.missingSecrets));
   const c = sys?.config ?? {};
   const connectMs = seconds(c.connect_timeout, 60);
   const readMs = seconds(c.read_timeout, 1800);
