@@ -81,7 +81,7 @@ export interface SeenRequest {
  * Runs `fn` with the port of a local HTTP server that records every request and answers with
  * `reply` (200 and `{}` by default); the server is closed afterwards.
  */
-export async function withServer<T>(fn: (port: number, seen: SeenRequest[]) => Promise<T>, reply: (req: SeenRequest) => { status?: number; type?: string; body?: string } = () => ({})): Promise<T> {
+export async function withServer<T>(fn: (port: number, seen: SeenRequest[]) => Promise<T>, reply: (req: SeenRequest) => { status?: number; type?: string; body?: string; location?: string } = () => ({})): Promise<T> {
   const seen: SeenRequest[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
@@ -90,7 +90,7 @@ export async function withServer<T>(fn: (port: number, seen: SeenRequest[]) => P
       const r: SeenRequest = { url: new URL(req.url!, 'http://localhost'), method: req.method ?? '', headers: req.headers, body };
       seen.push(r);
       const out = reply(r);
-      res.writeHead(out.status ?? 200, { 'content-type': out.type ?? 'application/json' });
+      res.writeHead(out.status ?? 200, { 'content-type': out.type ?? 'application/json', ...(out.location === undefined ? {} : { location: out.location }) });
       res.end(out.body ?? '{}');
     });
   });

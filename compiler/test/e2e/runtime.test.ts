@@ -234,6 +234,35 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     }
   });
 
+  it('a json source follows redirects (as Python requests does), dropping credentials when the host changes', async () => {
+    await withServer(async (portB, seenB) => {
+      const seenA = await withServer(
+        async (portA, requests) => {
+          const r = await start({
+            'sesam.conf.json': [
+              { _id: 'api', type: 'system:url', base_url: `http://127.0.0.1:${portA}/`, headers: { Authorization: 'Bearer t' } },
+              { _id: 'moved', type: 'pipe', source: { type: 'json', system: 'api', url: 'old.json' } },
+              { _id: 'away', type: 'pipe', source: { type: 'json', system: 'api', url: 'away.json' } },
+            ],
+          });
+          await r.rt.runOnce();
+          assert.deepEqual(ids(r.dataset('moved')), ['a']);
+          assert.deepEqual(ids(r.dataset('away')), ['b']);
+          r.close();
+          return requests;
+        },
+        (q) =>
+          q.url.pathname === '/old.json'
+            ? { status: 301, location: '/new/items.json' }
+            : q.url.pathname === '/away.json'
+              ? { status: 302, location: `http://127.0.0.1:${portB}/b.json` }
+              : { body: '[{"_id": "a"}]' },
+      );
+      assert.ok(seenA.some((q) => q.url.pathname === '/new/items.json' && q.headers.authorization === 'Bearer t'), 'the same host keeps the credentials');
+      assert.ok(seenB.length > 0 && seenB.every((q) => q.headers.authorization === undefined), 'another host does not get them');
+    }, () => ({ body: '[{"_id": "b"}]' }));
+  });
+
   it('json source with supports_since reads a growing JSON-lines file incrementally, and a rewritten one in full', async () => {
     const dir = writeProject({
       'feed.jsonl': '{"_id": "a", "v": 1}\n{"_id": "b", "v": 1}\n',

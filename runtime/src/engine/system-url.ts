@@ -113,7 +113,27 @@ function decode(body: Buffer, encoding: string | undefined): Buffer {
  * `custom_ca_pem_chain`. fetch() cannot do these (it has no connect/read timeouts and always
  * verifies certificates), so this goes through node:http(s).
  */
-export function httpRequest(sys: UrlSystem | undefined, url: string, opts: { method: string; headers: Record<string, string>; body?: string }): Promise<HttpReply> {
+export async function httpRequest(sys: UrlSystem | undefined, url: string, opts: { method: string; headers: Record<string, string>; body?: string }): Promise<HttpReply> {
+  let target = url;
+  let headers = opts.headers;
+  // GETs follow redirects, as Python's requests does (fetch() did too); a POST does not, so a
+  // pushed body is never silently dropped or re-sent elsewhere.
+  for (let hops = 0; ; hops++) {
+    const reply = await requestOnce(sys, target, { ...opts, headers });
+    const location = reply.headers.location;
+    if (opts.method !== 'GET' || !REDIRECTS.has(reply.status) || typeof location !== 'string') return reply;
+    if (hops === MAX_REDIRECTS) throw new HttpTransportError(`more than ${MAX_REDIRECTS} redirects (last to ${location})`);
+    const next = new URL(location, target);
+    // Credentials stay with the host they were meant for (requests drops them on a new host).
+    if (next.host !== new URL(target).host) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
+    target = next.href;
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+
+function requestOnce(sys: UrlSystem | undefined, url: string, opts: { method: string; headers: Record<string, string>; body?: string }): Promise<HttpReply> {
   if (sys?.missingSecrets !== undefined && sys.missingSecrets.length > 0) return Promise.reject(missingSecrets(`system '${sys.id}'`, sys.missingSecrets));
   const c = sys?.config ?? {};
   const connectMs = seconds(c.connect_timeout, 60);
