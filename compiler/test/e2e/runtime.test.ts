@@ -44,6 +44,19 @@ describe('runtime: sources, sinks and DTL semantics', function () {
     r.close();
   });
 
+  it("leftover temporary files of a killed state save are removed when the data folder is opened; the states stay", async () => {
+    const data = path.join(tempDir(), 'data');
+    const first = await start({ 'sesam.conf.json': [{ _id: 'e', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'a' }] } }] }, undefined, data);
+    await first.rt.runOnce();
+    first.close();
+    const stale = path.join(data, 'pipes', 'e.json.tmp-4242-7');
+    fs.writeFileSync(stale, '{"half');
+    const again = await start({ 'sesam.conf.json': [{ _id: 'e', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'a' }] } }] }, undefined, data);
+    assert.equal(fs.existsSync(stale), false);
+    assert.deepEqual(fs.readdirSync(path.join(data, 'pipes')), ['e.json']);
+    again.close();
+  });
+
   it('embedded source: every run is a full run, removed entities are deleted', async () => {
     const conf = (entities: unknown[]): unknown => [{ _id: 'things', type: 'pipe', source: { type: 'embedded', entities } }];
     const dir = writeProject({ 'sesam.conf.json': conf([{ _id: 'a', n: 1 }, { _id: 'b', n: 2 }]) });

@@ -84,6 +84,7 @@ export class ProjectRuntime {
     );
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.store = Store.open(path.join(options.dataDir, 'datasets'));
+    removeStaleStateFiles(path.join(options.dataDir, 'pipes'));
     // Only datasets a pipe reads (as its source or through hops) are worth keeping decoded.
     this.written = new WrittenVersions(new Set(manifest.pipes.flatMap((p) => [...p.reads, ...p.hops])));
     this.data = new DataAccess(this.store, this.written);
@@ -303,4 +304,14 @@ function nextDelay(interval: number | undefined, cron: string | undefined): numb
     }
   }
   return Math.max(100, (interval ?? 30) * 1000);
+}
+
+/**
+ * A kill while a pipe's state was being saved leaves its temporary file (atomicWriteJson's
+ * `<file>.tmp-<pid>-<n>`). Once the data folder is locked no other process writes there, so
+ * any such file is garbage.
+ */
+function removeStaleStateFiles(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  for (const f of fs.readdirSync(dir)) if (/\.tmp-\d+-\d+$/.test(f)) fs.rmSync(path.join(dir, f), { force: true });
 }
