@@ -16,7 +16,7 @@ import { JsonSyntaxError } from '@dtl/runtime/values/json';
 import type { Entity, Value } from '@dtl/runtime/values/types';
 import { compareOutputs, expectedText, loadSpecs, SpecError, unifiedDiff, type TestSpec } from '../testing/specs.js';
 import { prettyXml } from '../testing/xml-pretty.js';
-import { SinkError, csvBytes, xmlBytes } from '@dtl/runtime/engine/sinks';
+import { SinkError, publishedFile } from '@dtl/runtime/engine/sinks';
 import { IncomparableError, pyFromEntity, pyLoads, type PyValue } from '../testing/pyjson.js';
 import { checkSpecs, housekeepSpecs, pipeRole, pipesToTest, testedPipes, withImpliedSpecs, type Housekeeping } from '../testing/selection.js';
 import { loadAndCheck } from './check.js';
@@ -248,7 +248,7 @@ async function updateAll(rt: ProjectRuntime, tested: readonly string[], plan: Ho
 }
 
 /** The publishers `dtl test` can ask offline: endpoint name → the sink type that serves it. */
-const PUBLISHERS: Readonly<Record<string, string>> = { xml: 'xml_endpoint', csv: 'csv_endpoint' };
+const PUBLISHERS: Readonly<Record<string, 'xml_endpoint' | 'csv_endpoint'>> = { xml: 'xml_endpoint', csv: 'csv_endpoint' };
 
 /**
  * What `GET /publishers/<pipe>/<endpoint>` answers for the spec (with its `parameters` as the
@@ -264,7 +264,7 @@ async function publishedOutput(rt: ProjectRuntime, spec: TestSpec): Promise<Buff
   for (const [k, v] of Object.entries(spec.parameters)) params[k] = typeof v === 'string' ? v : JSON.stringify(v);
   try {
     const entities = await pipeOutput(rt, { ...spec, stage: 'sink' }, runner.requestTransform(params));
-    return served === 'xml_endpoint' ? xmlBytes(entities, sink.config, spec.pipe) : csvBytes(entities, sink.config, spec.pipe).bytes;
+    return publishedFile(served, entities, sink.config, spec.pipe).bytes;
   } catch (e) {
     if (e instanceof SinkError) return e.message;
     throw e;

@@ -6,7 +6,7 @@
 import { DISCARD, DtlFailure, Filtered } from '../compiled/index.js';
 import { compilePattern, matches, type Pattern } from '../functions/transforms.js';
 import { XmlShapeError, entityXml, xmlOptions } from './xml.js';
-import { SchemaError, jsonSchemaTransform, type SchemaTransform } from './json-schema.js';
+import { SchemaError, jsonSchemaTransform } from './json-schema.js';
 import type { FnContext } from '../functions/types.js';
 import { step } from '../values/path.js';
 import { Typed, isDict, setProp, type Dict, type Entity, type Value } from '../values/types.js';
@@ -87,13 +87,9 @@ export class TransformChain {
         batch = batch.flatMap(emitChildren);
         continue;
       }
-      if (t.type === 'xml') {
-        batch = batch.map((e) => (e[FILTERED_KEY] === true || !triggered(t.config, e) ? e : this.xmlTransform(t.config, e)));
-        continue;
-      }
-      if (t.type === 'json_schema') {
-        const validator = this.schemaTransform(t);
-        batch = batch.map((e) => (e[FILTERED_KEY] === true || !triggered(t.config, e) ? e : validator.apply(e)));
+      if (t.type === 'xml' || t.type === 'json_schema') {
+        const apply = this.entityStep(t);
+        batch = batch.map((e) => (e[FILTERED_KEY] === true ? e : apply(e)));
         continue;
       }
       const compiled = this.instance.transforms[t.compiled!]!;
@@ -115,37 +111,48 @@ export class TransformChain {
     return batch;
   }
 
-  private readonly schemas = new Map<ManifestTransform, SchemaTransform>();
+  /** The xml and json_schema transforms, prepared once per chain (options, validator, trigger). */
+  private readonly steps = new Map<ManifestTransform, (e: Entity) => Entity>();
 
-  /** A json_schema transform's validator, compiled on first use. */
-  private schemaTransform(t: ManifestTransform): SchemaTransform {
-    let v = this.schemas.get(t);
-    if (v === undefined) {
-      try {
-        v = jsonSchemaTransform(t.config);
-      } catch (err) {
-        if (err instanceof SchemaError) throw new PipeFailure(`Pipe '${this.pipe.id}': ${err.message}.`);
-        throw err;
-      }
-      this.schemas.set(t, v);
+  private entityStep(t: ManifestTransform): (e: Entity) => Entity {
+    let step = this.steps.get(t);
+    if (step === undefined) {
+      const apply = t.type === 'xml' ? this.xmlTransform(t.config) : this.schemaTransform(t.config);
+      const trigger = triggerOf(t.config);
+      step = trigger === undefined ? apply : (e) => (trigger(e) ? apply(e) : e);
+      this.steps.set(t, step);
     }
-    return v;
+    return step;
+  }
+
+  /** A json_schema transform's validator (see json-schema.ts). */
+  private schemaTransform(config: Readonly<Record<string, unknown>>): (e: Entity) => Entity {
+    try {
+      const v = jsonSchemaTransform(config);
+      return (e) => v.apply(e);
+    } catch (err) {
+      if (err instanceof SchemaError) throw new PipeFailure(`Pipe '${this.pipe.id}': ${err.message}.`);
+      throw err;
+    }
   }
 
   /** The xml transform: the entity rendered as XML (see xml.ts) into its `xml-property`. */
-  private xmlTransform(config: Readonly<Record<string, unknown>>, e: Entity): Entity {
+  private xmlTransform(config: Readonly<Record<string, unknown>>): (e: Entity) => Entity {
     const options = xmlOptions(config);
-    if (options.skipDeleted && e['_deleted'] === true) return e;
-    let text: string;
-    try {
-      text = entityXml(e, options);
-    } catch (err) {
-      if (err instanceof XmlShapeError) throw new PipeFailure(`Pipe '${this.pipe.id}': the xml transform cannot render ${err.message}.`);
-      throw err;
-    }
-    const out: Dict = { ...e };
-    setProp(out, String(config['xml-property']), text);
-    return out;
+    const property = String(config['xml-property']);
+    return (e) => {
+      if (options.skipDeleted && e['_deleted'] === true) return e;
+      let text: string;
+      try {
+        text = entityXml(e, options);
+      } catch (err) {
+        if (err instanceof XmlShapeError) throw new PipeFailure(`Pipe '${this.pipe.id}': the xml transform cannot render ${err.message}.`);
+        throw err;
+      }
+      const out: Dict = { ...e };
+      setProp(out, property, text);
+      return out;
+    };
   }
 
   private applyDtl(t: CompiledTransform, e: Entity, out: Entity[]): void {
@@ -191,15 +198,17 @@ export class TransformChain {
 /**
  * trigger_on of the xml and json_schema transforms: the transform applies only when the
  * value at `key` (default `_trigger`, a path) matches `value` (`*` wildcards); else the entity
- * passes through unchanged.
+ * passes through unchanged. Undefined without a trigger.
  */
-function triggered(config: Readonly<Record<string, unknown>>, e: Entity): boolean {
+function triggerOf(config: Readonly<Record<string, unknown>>): ((e: Entity) => boolean) | undefined {
   const trigger = config.trigger_on;
-  if (!isDict(trigger as Value) || typeof (trigger as Dict).value !== 'string') return true;
+  if (!isDict(trigger as Value) || typeof (trigger as Dict).value !== 'string') return undefined;
   const key = typeof (trigger as Dict).key === 'string' ? ((trigger as Dict).key as string) : '_trigger';
-  const v = step(e, key);
   const pattern = compilePattern((trigger as Dict).value as string);
-  return (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && matches(pattern, x, undefined));
+  return (e) => {
+    const v = step(e, key);
+    return (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && matches(pattern, x, undefined));
+  };
 }
 
 function describeId(e: Entity): string {

@@ -15,7 +15,7 @@ import { isDict } from '../values/types.js';
 import { JsonInputError, parseJsonValues } from './json-stream.js';
 import { BadRequestError, ConflictError, NotFoundError, type ProjectRuntime } from './project.js';
 import { openSource } from './sources.js';
-import { csvBytes, xmlBytes } from './sinks.js';
+import { publishedFile } from './sinks.js';
 import { FILTERED_KEY } from '../store/record.js';
 
 const MAX_BODY = 256 * 1024 * 1024;
@@ -308,9 +308,9 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     }
     const config = runner.pipe.sink.config;
     if ((action === 'xml' && kind === 'xml_endpoint') || (action === 'csv' && kind === 'csv_endpoint')) {
-      const { bytes, type } = action === 'xml' ? { bytes: xmlBytes(out, config, id), type: 'application/xml; charset=utf-8' } : csvResponse(out, config, id);
+      const { bytes, contentType } = publishedFile(kind, out, config, id);
       const cd = contentDisposition(config, extra === undefined ? undefined : segment(extra, url));
-      res.writeHead(200, { 'content-type': type, ...(cd === undefined ? {} : { 'content-disposition': cd }) });
+      res.writeHead(200, { 'content-type': contentType, ...(cd === undefined ? {} : { 'content-disposition': cd }) });
       res.end(bytes);
       return;
     }
@@ -320,11 +320,6 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     throw new HttpError(404, `No such endpoint: ${url.pathname}`);
   }
   throw new HttpError(404, `No such endpoint: ${url.pathname}`);
-}
-
-function csvResponse(out: readonly Entity[], config: Record<string, unknown>, id: string): { bytes: Buffer; type: string } {
-  const { bytes, charset } = csvBytes(out, config, id);
-  return { bytes, type: `text/csv; charset=${charset}` };
 }
 
 /**

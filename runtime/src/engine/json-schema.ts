@@ -106,7 +106,7 @@ function message(e: ErrorObject, entity: Value): string {
     case 'oneOf':
       return Array.isArray(p.passingSchemas) ? `${inst} is valid under each of ${p.passingSchemas.join(', ')}` : `${inst} is not valid under any of the given schemas`;
     case 'not':
-      return `${inst} should not be valid under ${json(toValue(e.schema))}`;
+      return `${inst} should not be valid under ${json(e.schema)}`;
     case 'dependencies':
     case 'dependentRequired':
       return `${pyStr(String(p.missingProperty))} is a dependency of ${pyStr(String(p.property))}`;
@@ -135,10 +135,6 @@ function mergeAdditional(errors: readonly ErrorObject[]): Array<ErrorObject | st
     out.push(`Additional properties are not allowed (${names.map(pyStr).join(', ')} ${names.length === 1 ? 'was' : 'were'} unexpected)`);
   }
   return out;
-}
-
-function toValue(x: unknown): Value {
-  return x as Value;
 }
 
 /** Python's jsonschema reports errors in the order of the schema's keys, at every level. */

@@ -51,9 +51,8 @@ export interface RunnerEnv {
   readonly projectRoot: string;
   readonly systems: ReadonlyMap<string, ManifestSystem>;
   readonly namespaceMap: Readonly<Record<string, string>>;
-  readonly secrets: Readonly<Record<string, string>>;
-  /** `$SECRET(name)` in the pipe's source and sink configs (see secrets.ts). */
-  readonly secretLookup?: SecretLookup;
+  /** Secrets by name: DTL's `secret` and `$SECRET(name)` in the source and sink configs (see secrets.ts). */
+  readonly secrets: SecretLookup;
   readonly log: (msg: string) => void;
   /** True once the process is stopping: a run ends after the batch in flight. */
   readonly stopRequested?: () => boolean;
@@ -141,7 +140,7 @@ export class PipeRunner {
         return env.store.dataset(src.dataset!).version(prev) ?? null;
       },
       completeness: () => null,
-      secret: (name) => env.secretLookup?.(name) ?? env.secrets[name] ?? process.env[`DTL_SECRET_${name}`],
+      secret: (name) => env.secrets(name),
     };
   }
 
@@ -289,9 +288,7 @@ export class PipeRunner {
 
   /** A source or sink with its `$SECRET(...)` filled in; one nobody provides fails the run, naming it. */
   private withSecrets<T extends { readonly config: Record<string, unknown> }>(component: T, role: 'source' | 'sink'): T {
-    const lookup = this.env.secretLookup;
-    if (lookup === undefined || !JSON.stringify(component.config).includes('$SECRET(')) return component;
-    const r = resolveSecrets(component.config, lookup);
+    const r = resolveSecrets(component.config, this.env.secrets);
     if (r.missing.length > 0) throw missingSecrets(`Pipe '${this.pipe.id}': the ${role}`, r.missing);
     return { ...component, config: r.value };
   }

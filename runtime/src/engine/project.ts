@@ -74,11 +74,11 @@ export class ProjectRuntime {
 
   constructor(readonly manifest: Manifest, modules: Readonly<Record<string, PipeModule>>, readonly options: RuntimeOptions) {
     this.log = options.log ?? (() => {});
-    const { secrets, lookup } = projectSecrets(options.projectRoot);
+    const secrets = projectSecrets(options.projectRoot);
     // Secrets are filled in here, in memory: the manifest keeps the $SECRET(...) references.
     this.systems = new Map(
       manifest.systems.map((s) => {
-        const r = resolveSecrets(s.config, lookup);
+        const r = resolveSecrets(s.config, secrets);
         return [s.id, { ...s, config: r.value, missingSecrets: r.missing }];
       }),
     );
@@ -103,7 +103,6 @@ export class ProjectRuntime {
           systems,
           namespaceMap: manifest.namespaceMap,
           secrets,
-          secretLookup: lookup,
           log: this.log,
           stopRequested: () => this.stopping,
           progress: options.progress,

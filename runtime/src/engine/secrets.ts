@@ -12,7 +12,7 @@ import * as path from 'node:path';
 export type SecretLookup = (name: string) => string | undefined;
 
 /** secrets.json of the project, then DTL_SECRET_<name>. */
-export function projectSecrets(projectRoot: string): { secrets: Readonly<Record<string, string>>; lookup: SecretLookup } {
+export function projectSecrets(projectRoot: string): SecretLookup {
   const file = path.join(projectRoot, 'secrets.json');
   let secrets: Record<string, string> = {};
   if (fs.existsSync(file)) {
@@ -22,8 +22,7 @@ export function projectSecrets(projectRoot: string): { secrets: Readonly<Record<
       throw new Error(`${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const lookup: SecretLookup = (name) => (Object.prototype.hasOwnProperty.call(secrets, name) && typeof secrets[name] === 'string' ? secrets[name] : process.env[`DTL_SECRET_${name}`]);
-  return { secrets, lookup };
+  return (name) => (Object.prototype.hasOwnProperty.call(secrets, name) && typeof secrets[name] === 'string' ? secrets[name] : process.env[`DTL_SECRET_${name}`]);
 }
 
 const REF = /\$SECRET\(([^()]*)\)/g;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Dataset, Store } from '../store/index.js';
 import { writeJson } from '../values/json.js';
-import { Typed, isDict, type Entity, type Value } from '../values/types.js';
+import { type Entity, type Value } from '../values/types.js';
 import { Decimal } from '../values/decimal.js';
 import { FILTERED_KEY } from './compiled-pipe.js';
 import type { WrittenVersions } from './written-cache.js';
@@ -16,7 +16,8 @@ import type { ManifestSink, ManifestSystem } from './manifest.js';
 import { HttpTransportError, UrlSystemError, httpRequest, requestHeaders, systemUrl, type UrlSystem } from './system-url.js';
 import { idFileName } from '../store/names.js';
 import { XmlShapeError, renderXml, xmlOptions } from './xml.js';
-import { CANNOT_WRITE, UnencodableError, canEncode, encodeText, pythonCodec, splitBom, type EncodeErrors } from './text-codecs.js';
+import { pythonStr } from './python-str.js';
+import { CANNOT_WRITE, canEncode, encodeText, pythonCodec, type EncodeErrors } from './text-codecs.js';
 
 export interface SinkEnv {
   readonly store: Store;
@@ -408,13 +409,20 @@ export class RenderedFileSink implements Sink {
   }
 }
 
+/** What a csv_endpoint or xml_endpoint publisher answers for these entities, with its Content-Type. */
+export function publishedFile(kind: 'csv_endpoint' | 'xml_endpoint', rows: readonly Entity[], config: Record<string, unknown>, pipeId?: string): { bytes: Buffer; contentType: string } {
+  if (kind === 'xml_endpoint') return { bytes: xmlBytes(rows, config, pipeId), contentType: 'application/xml; charset=utf-8' };
+  const { bytes, charset } = csvBytes(rows, config, pipeId);
+  return { bytes, contentType: `text/csv; charset=${charset}` };
+}
+
 /** The xml_endpoint sink's document (see xml.ts), as UTF-8 with the optional byte order mark. */
 export function xmlBytes(rows: readonly Entity[], config: Record<string, unknown>, pipeId?: string): Buffer {
   let text: string;
   try {
     text = renderXml(rows, xmlOptions(config));
   } catch (e) {
-    if (e instanceof XmlShapeError) throw new SinkError(`${pipeId === undefined ? 'xml_endpoint' : `Pipe '${pipeId}'`}: the xml_endpoint sink cannot write ${e.message}.`);
+    if (e instanceof XmlShapeError) throw new SinkError(`${errorPrefix('xml_endpoint', pipeId)}: the xml_endpoint sink cannot write ${e.message}.`);
     throw e;
   }
   return Buffer.from((config.byte_order_mark === true ? '\ufeff' : '') + text, 'utf8');
@@ -422,7 +430,7 @@ export function xmlBytes(rows: readonly Entity[], config: Record<string, unknown
 
 /**
  * The csv_endpoint options that shape the text. The docs describe them as the parameters of
- * Python's csv writer, whose semantics cellText() and csvRow() follow.
+ * Python's csv writer, whose semantics pythonStr() and csvRow() follow.
  */
 interface CsvDialect {
   readonly delimiter: string;
@@ -471,14 +479,6 @@ function csvDialect(config: Record<string, unknown>, where: string): CsvDialect 
   };
 }
 
-/** Python's str() of a value, as far as the CSV text goes; structured values become JSON. */
-function cellText(v: Value | undefined): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (v instanceof Typed) return v.toString();
-  return isDict(v) || Array.isArray(v) ? writeJson(v) : String(v);
-}
 
 /** Whether Python would quote the value up front: all, or non-numeric for a non-number (bool is a number there). */
 function quotedUpFront(v: Value | undefined, d: CsvDialect): boolean {
@@ -521,7 +521,7 @@ function csvRow(values: readonly (Value | undefined)[], d: CsvDialect): string {
   const line = values
     .map((v, i) => {
       try {
-        return csvField(cellText(v), quotedUpFront(v, d), d);
+        return csvField(pythonStr(v), quotedUpFront(v, d), d);
       } catch (e) {
         if (e instanceof CsvEscapeError) e.field = i;
         throw e;
@@ -543,37 +543,35 @@ function escapeFailure(where: string, e: CsvEscapeError, row: Entity | undefined
   return new SinkError(`${where}: the csv_endpoint sink cannot write ${what}: the value ${why}.`);
 }
 
-/** Each record of the CSV text with the entity it renders (none for the header and byte order mark). */
-function csvLines(rows: readonly Entity[], config: Record<string, unknown>, where: string): Array<{ text: string; row?: Entity }> {
+/** Names the pipe in errors, or the sink type when there is no pipe. */
+function errorPrefix(kind: string, pipeId: string | undefined): string {
+  return pipeId === undefined ? kind : `Pipe '${pipeId}'`;
+}
+
+/**
+ * CSV text for the csv_endpoint sink (columns, delimiter, quoting, quotechar, doublequote,
+ * escapechar, header, line terminator, byte order mark); `where` starts error messages.
+ */
+function renderCsv(rows: readonly Entity[], config: Record<string, unknown>, where: string): string {
   const d = csvDialect(config, where);
   const columns = Array.isArray(config.columns) ? (config.columns as string[]) : [];
   const skipDeleted = config['skip-deleted-entities'] !== false;
-  const line = (values: readonly (Value | undefined)[], row: Entity | undefined): { text: string; row?: Entity } => {
+  const line = (values: readonly (Value | undefined)[], row: Entity | undefined): string => {
     try {
-      return { text: csvRow(values, d) + d.lineterminator, row };
+      return csvRow(values, d) + d.lineterminator;
     } catch (e) {
       if (e instanceof CsvEscapeError) throw escapeFailure(where, e, row, columns[e.field]);
       throw e;
     }
   };
-  const lines: Array<{ text: string; row?: Entity }> = [];
-  if (config.byte_order_mark === true) lines.push({ text: '\ufeff' });
+  const lines: string[] = [];
+  if (config.byte_order_mark === true) lines.push('\ufeff');
   if (config.include_header !== false) lines.push(line(columns, undefined));
   for (const r of rows) {
     if (skipDeleted && r['_deleted'] === true) continue;
     lines.push(line(columns.map((c) => r[c]), r));
   }
-  return lines;
-}
-
-/**
- * CSV text for the csv_endpoint sink (columns, delimiter, quoting, quotechar, doublequote,
- * escapechar, header, line terminator, byte order mark). `pipeId` names the pipe in errors.
- */
-export function renderCsv(rows: readonly Entity[], config: Record<string, unknown>, pipeId?: string): string {
-  return csvLines(rows, config, pipeId === undefined ? 'csv_endpoint' : `Pipe '${pipeId}'`)
-    .map((l) => l.text)
-    .join('');
+  return lines.join('');
 }
 
 /**
@@ -582,34 +580,20 @@ export function renderCsv(rows: readonly Entity[], config: Record<string, unknow
  * announce it under.
  */
 export function csvBytes(rows: readonly Entity[], config: Record<string, unknown>, pipeId?: string): { bytes: Buffer; charset: string } {
-  const where = pipeId === undefined ? 'csv_endpoint' : `Pipe '${pipeId}'`;
+  const where = errorPrefix('csv_endpoint', pipeId);
   const { codec, errors } = csvEncoding(config, where);
-  const lines = csvLines(rows, config, where);
-  // UTF-8 has every character but lone surrogates, which the strategy handles.
-  if (codec === 'utf_8') return { bytes: encodeText(lines.map((l) => l.text).join(''), codec, errors), charset: 'utf-8' };
-  // Records are encoded one by one (so an error can name its entity), the mark once.
-  const { bom, rest } = splitBom(codec);
-  const parts = lines.map((l) => {
-    try {
-      return encodeText(l.text, rest, errors);
-    } catch (e) {
-      if (!(e instanceof UnencodableError)) throw e;
-      const what = l.row === undefined ? 'the header' : `entity ${JSON.stringify(l.row['_id'])}`;
-      throw new SinkError(`${where}: the csv_endpoint sink cannot write ${what} in ${String(config.encoding)}: ${e.message} (set "encode_error_strategy" to replace such characters).`);
-    }
-  });
-  return { bytes: Buffer.concat([bom, ...parts]), charset: charsetOf(codec) };
+  return { bytes: encodeText(renderCsv(rows, config, where), codec, errors), charset: charsetOf(codec) };
 }
 
 /** The codec and error handler a csv_endpoint sink's config names; a SinkError for ones the runtime cannot write. */
-export function csvEncoding(config: Record<string, unknown>, where = 'csv_endpoint'): { codec: string; errors: EncodeErrors } {
+function csvEncoding(config: Record<string, unknown>, where: string): { codec: string; errors: EncodeErrors } {
   const name = config.encoding === undefined || config.encoding === null ? 'utf-8' : config.encoding;
   const codec = typeof name === 'string' ? pythonCodec(name) : undefined;
   if (codec === undefined || !canEncode(codec)) {
     throw new SinkError(`${where}: the csv_endpoint sink's encoding ${JSON.stringify(name)} ${CANNOT_WRITE}.`);
   }
   const strategy = config.encode_error_strategy ?? 'backslashreplace';
-  // The docs list these four; `dtl check` rejects anything else.
+  // The docs list these four (never "strict", so encoding cannot fail); `dtl check` rejects anything else.
   if (!SINK_STRATEGIES.includes(strategy as EncodeErrors)) {
     throw new SinkError(`${where}: the csv_endpoint sink's encode_error_strategy must be one of ${SINK_STRATEGIES.map((x) => JSON.stringify(x)).join(', ')}, not ${JSON.stringify(strategy)}.`);
   }

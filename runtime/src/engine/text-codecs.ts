@@ -17,10 +17,8 @@ export function pythonCodec(name: string): string | undefined {
   return CODEC_NAMES[norm] ?? CODEC_NAMES[norm.replace(/\./g, '_')];
 }
 
-/** Python's `str.encode` error handlers that the csv_endpoint sink documents (plus strict). */
+/** Python's `str.encode` error handlers that the csv_endpoint sink documents, plus strict. */
 export type EncodeErrors = 'strict' | 'ignore' | 'replace' | 'xmlcharrefreplace' | 'backslashreplace';
-
-export const ENCODE_ERRORS: readonly EncodeErrors[] = ['strict', 'ignore', 'replace', 'xmlcharrefreplace', 'backslashreplace'];
 
 /** A character the codec has no bytes for, under the strict handler. */
 export class UnencodableError extends Error {
@@ -32,17 +30,6 @@ export class UnencodableError extends Error {
   ) {
     super(`'${codec}' codec can't encode character ${JSON.stringify(char)} (U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`);
   }
-}
-
-/**
- * A codec that starts its output with a byte order mark, as the mark and the codec for the
- * rest: text encoded in parts (line by line) must carry one mark, at the start.
- */
-export function splitBom(codec: string): { bom: Buffer; rest: string } {
-  if (codec === 'utf_8_sig') return { bom: Buffer.from([0xef, 0xbb, 0xbf]), rest: 'utf_8' };
-  if (codec === 'utf_16') return { bom: Buffer.from([0xff, 0xfe]), rest: 'utf_16_le' };
-  if (codec === 'utf_32') return { bom: Buffer.from([0xff, 0xfe, 0, 0]), rest: 'utf_32_le' };
-  return { bom: Buffer.alloc(0), rest: codec };
 }
 
 /** Why an encoding is refused for writing (the csv_endpoint sink, and its build check). */

@@ -9,8 +9,8 @@
  * writes them (True/False, decimals as they are stored), lists and objects as attributes as
  * JSON, a null attribute is left out, and an element without content is written `<tag/>`.
  */
-import { writeJson } from '../values/json.js';
-import { Typed, isDict, type Dict, type Entity, type Value } from '../values/types.js';
+import { isDict, type Dict, type Entity, type Value } from '../values/types.js';
+import { pythonStr } from './python-str.js';
 
 export class XmlShapeError extends Error {}
 
@@ -28,7 +28,7 @@ export function xmlOptions(config: Readonly<Record<string, unknown>>): XmlOption
   const attrs = config['root-attributes'];
   return {
     wrapper: typeof config.wrapper === 'string' && config.wrapper !== '' ? config.wrapper : undefined,
-    rootAttributes: isDict(attrs as Value) ? Object.entries(attrs as Dict).map(([k, v]) => [k, valueText(v)] as const) : [],
+    rootAttributes: isDict(attrs as Value) ? Object.entries(attrs as Dict).map(([k, v]) => [k, pythonStr(v)] as const) : [],
     declaration: config['include-xml-decl'] === true,
     skipDeleted: config['skip-deleted-entities'] !== false,
   };
@@ -39,16 +39,6 @@ const NAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*(?::[A-Za-z_\u00
 
 function checkName(name: string, what: string, where: string): void {
   if (!NAME.test(name)) throw new XmlShapeError(`${where}: ${JSON.stringify(name)} is not a valid XML ${what} name`);
-}
-
-/** Python's str() of a value, for text and attributes. */
-export function valueText(v: Value): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-  if (v instanceof Typed) return v.toString();
-  if (v === null) return '';
-  return writeJson(v);
 }
 
 export function escapeText(s: string): string {
@@ -77,7 +67,7 @@ function element(d: Dict, extra: ReadonlyArray<readonly [string, string]>, where
     const v = d[k]!;
     if (v === null) continue;
     checkName(k, 'attribute', where);
-    attrs.push([k, valueText(v)]);
+    attrs.push([k, pythonStr(v)]);
   }
   if (tag === undefined) throw new XmlShapeError(`${where}: an object has no tag property ("<name>": …), which it must have exactly one of`);
   const name = tag.slice(1, -1);
@@ -87,7 +77,7 @@ function element(d: Dict, extra: ReadonlyArray<readonly [string, string]>, where
   if (Array.isArray(content)) {
     for (const item of content) if (isDict(item)) inner += element(item, [], where);
   } else if (isDict(content)) inner = element(content, [], where);
-  else if (content !== null) inner = escapeText(valueText(content));
+  else if (content !== null) inner = escapeText(pythonStr(content));
   return inner === '' ? `<${name}${attributes(attrs)}/>` : `<${name}${attributes(attrs)}>${inner}</${name}>`;
 }
 
