@@ -5,7 +5,8 @@
  *   check        dtl check on a generated 1,000-pipe project (goal < 2 s)
  *   parse        parsing a 5 MB config file (goal < 0.5 s)
  *   transform    compiled customers-with-orders vs hand-written JS vs JSONata, in memory
- *   e2e          dtl run --once from empty vs the I/O + JSON floor (goal within 3×)
+ *   e2e          dtl run --once from empty vs the I/O + JSON floor over every entity it
+ *                stores (goal within 3×)
  *   incremental  one changed order after the full run (goal < 1% of the full run)
  *
  * Options: --only a,b   --scale F (1 = 200,000 customers and 1,000,000 orders)   --runs N
@@ -322,26 +323,71 @@ function e2eProject(w: Workload): string {
   return dir;
 }
 
+/**
+ * The entities the run stores in customers-with-orders, as JSON lines made by the hand-written
+ * baseline (not timed): the floor must read, parse, stringify and write them too, since the
+ * run writes them (160,000 customers nesting 800,000 orders at full scale).
+ */
+function derivedEntities(w: Workload): string {
+  const file = path.join(w.dir, 'customers-with-orders.jsonl');
+  const stamp = path.join(w.dir, 'customers-with-orders.stamp');
+  const want = `${fs.statSync(w.customers).mtimeMs}:${fs.statSync(w.orders).mtimeMs}`;
+  if (fs.existsSync(file) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want) return file;
+  const index = new Map<string, RawOrder[]>();
+  for (const l of lines(w.orders)) {
+    const o = JSON.parse(l) as RawOrder;
+    const list = index.get(o.customer_id);
+    if (list) list.push(o);
+    else index.set(o.customer_id, [o]);
+  }
+  const fd = fs.openSync(file, 'w');
+  let out: string[] = [];
+  for (const l of lines(w.customers)) {
+    const e = handWritten(JSON.parse(l) as RawCustomer, index);
+    if (e === undefined) continue;
+    out.push(JSON.stringify(e));
+    if (out.length === 10000) {
+      fs.writeSync(fd, out.join('\n') + '\n');
+      out = [];
+    }
+  }
+  if (out.length) fs.writeSync(fd, out.join('\n') + '\n');
+  fs.closeSync(fd);
+  fs.writeFileSync(stamp, want);
+  return file;
+}
+
 async function benchEndToEnd(w: Workload, incremental: boolean): Promise<void> {
   const project = e2eProject(w);
   const data = path.join(DATA, 'e2e-data');
   const floorOut = path.join(DATA, 'floor-out');
   const floorJs = path.join(REPO, 'bench', 'dist', 'floor.js');
+  const inputs = [path.join(project, 'feeds', 'customers.jsonl'), path.join(project, 'feeds', 'orders.jsonl')];
+  const derived = derivedEntities(w);
   const fullRuns: Awaited<ReturnType<typeof timed>>[] = [];
   const floorRuns: Awaited<ReturnType<typeof timed>>[] = [];
-  for (let r = 0; r < runs; r++) {
+  const inputFloorRuns: Awaited<ReturnType<typeof timed>>[] = [];
+  const floor = async (files: string[]): Promise<Awaited<ReturnType<typeof timed>>> => {
     fs.rmSync(floorOut, { recursive: true, force: true });
-    floorRuns.push(await timed(process.execPath, [floorJs, floorOut, path.join(project, 'feeds', 'customers.jsonl'), path.join(project, 'feeds', 'orders.jsonl')]));
+    const f = await timed(process.execPath, [floorJs, floorOut, ...files]);
+    if (f.code !== 0) throw new Error(`floor failed: ${f.stderr}`);
+    return f;
+  };
+  for (let r = 0; r < runs; r++) {
+    floorRuns.push(await floor([...inputs, derived]));
+    inputFloorRuns.push(await floor(inputs));
     fs.rmSync(data, { recursive: true, force: true });
     const run = await timed(process.execPath, [DTL, 'run', project, '--once', '--data', data, '--quiet']);
     if (run.code !== 0) throw new Error(`dtl run failed: ${run.stderr}`);
     fullRuns.push(run);
   }
   const full = best(fullRuns);
-  const floor = best(floorRuns);
+  const floorAll = best(floorRuns);
+  const floorIn = best(inputFloorRuns);
   report({ bench: 'e2e', measure: `dtl run --once from empty (${CUSTOMERS} customers, ${ORDERS} orders; peak RSS ${mib(full.peakKb)})`, value: ms(full.ms) });
-  report({ bench: 'e2e', measure: `floor: read, parse, stringify, write every entity (peak RSS ${mib(floor.peakKb)})`, value: ms(floor.ms) });
-  report({ bench: 'e2e', measure: 'dtl run --once ÷ floor', value: (full.ms / floor.ms).toFixed(2) + '×', goal: '≤ 3×', ok: full.ms / floor.ms <= 3 });
+  report({ bench: 'e2e', measure: `floor: read, parse, stringify, write every entity the run stores (${floorAll.stdout.trim()}; peak RSS ${mib(floorAll.peakKb)})`, value: ms(floorAll.ms) });
+  report({ bench: 'e2e', measure: 'dtl run --once ÷ floor', value: (full.ms / floorAll.ms).toFixed(2) + '×', goal: '≤ 3×', ok: full.ms / floorAll.ms <= 3 });
+  report({ bench: 'e2e', measure: `for reference, the input files alone (${floorIn.stdout.trim()}) take ${ms(floorIn.ms)}; dtl run ÷ that`, value: (full.ms / floorIn.ms).toFixed(2) + '×' });
   if (!incremental) return;
 
   // Build the bundle (same code, so the pipes keep their state), change one order, run again.
