@@ -1,7 +1,7 @@
 /**
  * The data folder: an exclusive lock and one sub-folder per dataset.
  *
- *   <dir>/LOCK                  pid of the process that has the folder open (lock.ts)
+ *   <dir>/LOCK                  the process that has the folder open: pid, start time, boot id (lock.ts)
  *   <dir>/datasets/<name>/      one dataset (dataset.ts; <name> from names.ts)
  *   <dir>/datasets/.trash-*     datasets being deleted (renamed away first, so a deletion
  *                               is atomic; removed again on the next open if interrupted)
