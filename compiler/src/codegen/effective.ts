@@ -6,6 +6,7 @@
 import { EXTERNAL, writeJson } from '@dtl/runtime/values/json';
 import type { Value } from '@dtl/runtime/values/types';
 import { CANNOT_WRITE, canDecode, canEncode, pythonCodec } from '@dtl/runtime/engine/text-codecs';
+import { retrySettings } from '@dtl/runtime/engine/write-retry';
 import type {
   ManifestPump,
   ManifestSink,
@@ -149,7 +150,10 @@ export function effectivePump(pipe: JsonObject, source: ManifestSource, sink: Ma
   const mode = config.mode === 'manual' || config.mode === 'off' ? config.mode : 'scheduled';
   // Documented default: 30 s between dataset pipes, 900 s otherwise.
   const dflt = source.type === 'dataset' && sink.type === 'dataset' ? 30 : 900;
-  return { mode, interval: cron ? undefined : interval ?? dflt, cron, runAtStartup: config.run_at_startup === true };
+  const pump: ManifestPump = { mode, interval: cron ? undefined : interval ?? dflt, cron, runAtStartup: config.run_at_startup === true };
+  // Only retry properties the pump sets: the others come from the system's retry_strategy.
+  const retry = retrySettings(config);
+  return Object.keys(retry).length > 0 ? { ...pump, retry } : pump;
 }
 
 export function namespaceSettings(pipe: JsonObject, metadata: JsonObject | undefined, source: ManifestSource, sink: ManifestSink, pipeId: string): {

@@ -73,14 +73,14 @@ async function serve(handler: Handler = (_q, res) => res.end('{}'), tls = false)
 const FILES = { _id: 'files', type: 'system:url', base_url: './' };
 
 /** An upstream pipe reading items.json into dataset `items`, and `push` sending it on with a json sink. */
-function pushProject(port: number, items: unknown[], opts: { system?: Record<string, unknown>; sink?: Record<string, unknown> } = {}): Record<string, unknown> {
+function pushProject(port: number, items: unknown[], opts: { system?: Record<string, unknown>; sink?: Record<string, unknown>; pump?: Record<string, unknown> } = {}): Record<string, unknown> {
   return {
     'items.json': JSON.stringify(items),
     'sesam.conf.json': [
       FILES,
       { _id: 'receiver', type: 'system:url', url_pattern: `http://127.0.0.1:${port}/api/receivers/%s/entities`, ...opts.system },
       { _id: 'items', type: 'pipe', source: { type: 'json', system: 'files', url: 'items.json' } },
-      { _id: 'push', type: 'pipe', source: { type: 'dataset', dataset: 'items' }, sink: { type: 'json', system: 'receiver', url: 'out', ...opts.sink } },
+      { _id: 'push', type: 'pipe', source: { type: 'dataset', dataset: 'items' }, sink: { type: 'json', system: 'receiver', url: 'out', ...opts.sink }, ...(opts.pump ? { pump: opts.pump } : {}) },
     ],
   };
 }
@@ -236,6 +236,141 @@ describe('json push sink and json pull source against local servers', function (
           [['true', 'true', undefined, 10_000], [undefined, 'true', undefined, 2000], [undefined, 'true', 'true', 0]],
         );
         rt2.close();
+      } finally {
+        await s.close();
+      }
+    });
+  });
+
+  describe('retrying failed writes (pump retry properties, the URL system\'s retry_strategy)', () => {
+    /** A server answering with `statuses` in turn (0: the connection is closed unanswered), then 200; it notes when each request came. */
+    async function failing(statuses: number[]): Promise<Server & { at: number[] }> {
+      const at: number[] = [];
+      const s = await serve((_q, res, n) => {
+        at.push(Date.now());
+        const status = statuses[n - 1] ?? 200;
+        if (status === 0) return res.socket?.destroy();
+        res.statusCode = status;
+        res.end(status === 200 ? '{}' : 'nope');
+      });
+      return Object.assign(s, { at });
+    }
+    const gaps = (at: number[]): number[] => at.slice(1).map((t, i) => t - at[i]!);
+    const requestIds = (s: Server): string[] => s.seen.map((q) => q.query.request_id!);
+
+    it('max_consecutive_write_errors write errors are tolerated, each followed by write_retry_delay seconds before the same request is tried again', async () => {
+      const s = await failing([503, 0, 500]);
+      const logged: string[] = [];
+      try {
+        const r = await start(pushProject(s.port, ids(1), { pump: { batch_retries: 0, max_consecutive_write_errors: 4, write_retry_delay: 0.5 } }), undefined, undefined, { log: (m) => logged.push(m) });
+        await r.rt.runPipe('items');
+        await r.rt.runPipe('push');
+        // Three failures of request 1 (with no batch retries each is a write error), then it
+        // succeeds and the sync ends with its is_last request.
+        assert.deepEqual(requestIds(s), ['1', '1', '1', '1', '2']);
+        assert.equal(new Set(s.seen.slice(0, 4).map((q) => q.body)).size, 1, 'the same entities each time');
+        for (const gap of gaps(s.at).slice(0, 3)) assert.ok(gap >= 480, `waited write_retry_delay between write errors (${gaps(s.at).join(', ')} ms)`);
+        assert.ok(gaps(s.at)[3]! < 400, 'no wait after a success');
+        assert.equal(logged.filter((m) => /write error \d of at most 4 in a row .*write_retry_delay/.test(m)).length, 3, logged.join('\n'));
+        r.close();
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('batch_retries retries a failed request before it counts as a write error; the run fails at max_consecutive_write_errors write errors in a row', async () => {
+      const s = await failing(Array(100).fill(503));
+      try {
+        const r = await start(pushProject(s.port, ids(1), { pump: { batch_retries: 2, max_consecutive_write_errors: 2, write_retry_delay: 0.05 } }));
+        await r.rt.runPipe('items');
+        const err = await runFails(r, 'push');
+        assert.match(err.message, /answered 503 Service Unavailable: nope \(2 write errors in a row, max_consecutive_write_errors is 2\)/);
+        assert.equal(s.seen.length, 6, '2 write errors of 1 + 2 attempts each');
+        r.close();
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('retry_strategy sets the retry properties per status code (codes, ranges, lists, "default" for no answer); the pump\'s own setting wins', async () => {
+      const system = {
+        retry_strategy: {
+          '429': { batch_retries: 0, max_consecutive_write_errors: 3, write_retry_delay: 0.4 },
+          '500,502-504': { batch_retries: 1 },
+          default: { batch_retries: 0 },
+        },
+      };
+      // Request 1 gets two 429s (write errors, 0.4 s apart), the is_last request one 503
+      // (retried at once as a batch retry).
+      let s = await failing([429, 429, 200, 503]);
+      try {
+        const r = await start(pushProject(s.port, ids(1), { system }));
+        await r.rt.runPipe('items');
+        await r.rt.runPipe('push');
+        assert.deepEqual(requestIds(s), ['1', '1', '1', '2', '2']);
+        assert.ok(gaps(s.at)[0]! >= 380 && gaps(s.at)[1]! >= 380, `write_retry_delay of the 429 entry (${gaps(s.at).join(', ')} ms)`);
+        r.close();
+      } finally {
+        await s.close();
+      }
+      // A closed connection has no status: "default" (no batch retries) applies, and the
+      // docs' default of one write error ends the run.
+      s = await failing([0]);
+      try {
+        const r = await start(pushProject(s.port, ids(1), { system }));
+        await r.rt.runPipe('items');
+        assert.match((await runFails(r, 'push')).message, /cannot push to /);
+        assert.equal(s.seen.length, 1);
+        r.close();
+      } finally {
+        await s.close();
+      }
+      // Set on the pump, max_consecutive_write_errors overrides the 429 entry's.
+      s = await failing([429, 429, 429]);
+      try {
+        const r = await start(pushProject(s.port, ids(1), { system, pump: { max_consecutive_write_errors: 2 } }));
+        await r.rt.runPipe('items');
+        assert.match((await runFails(r, 'push')).message, /answered 429 .*\(2 write errors in a row, max_consecutive_write_errors is 2\)/);
+        assert.equal(s.seen.length, 2);
+        r.close();
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('a stop ends the wait before a retry instead of sitting out write_retry_delay', async () => {
+      const s = await failing(Array(100).fill(503));
+      try {
+        const r = await start(pushProject(s.port, ids(1), { pump: { batch_retries: 0, max_consecutive_write_errors: 10, write_retry_delay: 60 } }));
+        await r.rt.runPipe('items');
+        const first = s.next();
+        const running = runFails(r, 'push');
+        await first;
+        const t0 = Date.now();
+        await r.rt.stop();
+        assert.match((await running).message, /stopped while waiting to retry a failed write \(.*answered 503/);
+        assert.ok(Date.now() - t0 < 5000);
+        assert.equal(s.seen.length, 1);
+        r.close();
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('a changed retry property does not make the pipe start over', async () => {
+      const s = await serve();
+      try {
+        const project = pushProject(s.port, ids(2));
+        const r = await start(project);
+        await r.rt.runOnce();
+        assert.equal(s.seen.length, 2);
+        r.close();
+        const conf = project['sesam.conf.json'] as Array<Record<string, unknown>>;
+        conf[3]!.pump = { write_retry_delay: 5, batch_retries: 1 };
+        const again = await start(project, undefined, r.data);
+        await again.rt.runPipe('push');
+        assert.equal(s.seen.length, 2, 'nothing new to push, no new full sync');
+        again.close();
       } finally {
         await s.close();
       }

@@ -3,6 +3,7 @@
  * runtime reads. It is plain JSON, so people and other tools can read the project's shape and
  * its dependency-tracking graph without running anything.
  */
+import type { RetrySettings } from './write-retry.js';
 
 export interface ManifestSource {
   readonly type: string;
@@ -33,6 +34,11 @@ export interface ManifestPump {
   readonly interval?: number;
   readonly cron?: string;
   readonly runAtStartup: boolean;
+  /**
+   * The retry properties set on the pump (write-retry.ts); absent when none is. They win over
+   * a system's retry_strategy, which gives the defaults for the rest.
+   */
+  readonly retry?: RetrySettings;
 }
 
 /** One inverted hops join: a change in `dataset` reprocesses the source entities it reaches. */

@@ -88,7 +88,9 @@ export class PipeRunner {
     const cx = this.context();
     this.chain = new TransformChain(pipe, module, cx, new HopsExecutor(env.data));
     this.stateFile = path.join(env.dataDir, 'pipes', idFileName(pipe.id) + '.json');
-    this.configHash = createHash('sha1').update(JSON.stringify(pipe)).digest('hex');
+    // How failed writes are retried changes nothing about what the pipe produces: a changed
+    // retry setting does not make the pipe start over.
+    this.configHash = createHash('sha1').update(JSON.stringify({ ...pipe, pump: { ...pipe.pump, retry: undefined } })).digest('hex');
   }
 
   get dependencies(): readonly CompiledDependency[] {
@@ -174,7 +176,16 @@ export class PipeRunner {
     const trackingStart = this.trackingOffsets();
     const tracked = read.full ? new Set<string>() : this.trackedIds(state);
     this.env.data.bulk = read.full;
-    const sink: Sink = openSink(this.withSecrets(this.pipe.sink, 'sink'), { store: this.env.store, written: this.env.written, systems: this.env.systems, pipeId: this.pipe.id, dataDir: this.env.dataDir, log: this.env.log });
+    const sink: Sink = openSink(this.withSecrets(this.pipe.sink, 'sink'), {
+      store: this.env.store,
+      written: this.env.written,
+      systems: this.env.systems,
+      pipeId: this.pipe.id,
+      dataDir: this.env.dataDir,
+      log: this.env.log,
+      retry: this.pipe.pump.retry,
+      stopRequested: this.env.stopRequested,
+    });
     // A full read ends in deletion tracking (or a full sync's last request), which needs every
     // source entity seen by one run: a position saved mid-way would make the next run an
     // incremental one that never deletes. So an interrupted full run starts over, except an

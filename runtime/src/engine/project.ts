@@ -175,7 +175,7 @@ export class ProjectRuntime {
     }
     return this.serial(async () => {
       const seq = this.checkSequence(pipeId, params);
-      const sink = openSink(runner.pipe.sink, { store: this.store, written: this.written, systems: this.systems, pipeId, dataDir: this.options.dataDir, log: this.log });
+      const sink = openSink(runner.pipe.sink, { store: this.store, written: this.written, systems: this.systems, pipeId, dataDir: this.options.dataDir, log: this.log, retry: runner.pipe.pump.retry });
       await sink.begin(false);
       let written = 0;
       let deleted = 0;
