@@ -83,6 +83,13 @@ export interface HttpReply {
   readonly body: Buffer;
 }
 
+/**
+ * How requests get their connection. Left empty, Node's global agents open (and pool) them;
+ * tests set `createConnection` to act out what a local server cannot, such as a connection
+ * attempt that never completes.
+ */
+export const transport: { createConnection?: NonNullable<http.RequestOptions['createConnection']> } = {};
+
 /** A request that failed before an answer came (refused, reset, timed out); worth retrying. */
 export class HttpTransportError extends Error {}
 
@@ -146,6 +153,7 @@ function requestOnce(sys: UrlSystem | undefined, url: string, opts: { method: st
   if (body !== undefined) headers['Content-Length'] = String(body.length);
   return new Promise<HttpReply>((resolve, reject) => {
     const options: https.RequestOptions = { method: opts.method, headers };
+    if (transport.createConnection !== undefined) options.createConnection = transport.createConnection;
     if (secure) {
       options.rejectUnauthorized = verify;
       if (verify && typeof c.custom_ca_pem_chain === 'string') options.ca = c.custom_ca_pem_chain;
