@@ -22,6 +22,7 @@ import { flattenTransforms } from '../project/pipes.js';
 import { ConstantPool } from './constants.js';
 import { DtlCompiler, INLINE_CALLS, type DependencyOut } from './compile-dtl.js';
 import { renderModule } from './module.js';
+import { leaveOut, unusedFeatures } from './bundle-features.js';
 import type { Expr } from '../dtl/ir.js';
 import {
   BuildError,
@@ -66,9 +67,10 @@ export async function buildProject(check: CheckResult, options: BuildOptions): P
   const systemTypes = new Map(check.systems.map((s) => [s.id!, s.type ?? '']));
   const modules: { file: string; code: string }[] = [];
   const manifestPipes: ManifestPipe[] = [];
+  const functions = new Set<string>();
   for (const [i, pipe] of ordered.entries()) {
     try {
-      const { code, manifest, warnings } = compilePipe(pipe, i, metadataNode, options.env, options.toolVersion, systemTypes);
+      const { code, manifest, warnings } = compilePipe(pipe, i, metadataNode, options.env, options.toolVersion, systemTypes, functions);
       diagnostics.push(...warnings);
       modules.push({ file: manifest.module, code });
       manifestPipes.push(manifest);
@@ -111,7 +113,10 @@ export async function buildProject(check: CheckResult, options: BuildOptions): P
       legalComments: 'none',
       banner: { js: '// Built by dtl: runs the project with plain node (node bundle.mjs --help).' },
       // The generated shims import the runtime by file URL (what node needs); esbuild wants paths.
-      plugins: [{ name: 'file-urls', setup(b) { b.onResolve({ filter: /^file:\/\// }, (args) => ({ path: fileURLToPath(args.path) })); } }],
+      plugins: [
+        { name: 'file-urls', setup(b) { b.onResolve({ filter: /^file:\/\// }, (args) => ({ path: fileURLToPath(args.path) })); } },
+        leaveOut(unusedFeatures(manifestPipes, functions)),
+      ],
     });
   }
   return { ok: true, diagnostics: [...check.diagnostics, ...diagnostics], manifest, outDir, entry, bundle };
@@ -144,7 +149,16 @@ function moduleName(index: number, id: string): string {
   return `pipes/${String(index).padStart(3, '0')}-${id.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 60)}.mjs`;
 }
 
-function compilePipe(pipe: CheckedPipe, index: number, metadata: JsonObject | undefined, env: EnvVars | undefined, toolVersion: string, systemTypes: ReadonlyMap<string, string>): { code: string; manifest: ManifestPipe; warnings: Diagnostic[] } {
+/** Compiles one pipe; adds the DTL functions it calls to `functions`. */
+function compilePipe(
+  pipe: CheckedPipe,
+  index: number,
+  metadata: JsonObject | undefined,
+  env: EnvVars | undefined,
+  toolVersion: string,
+  systemTypes: ReadonlyMap<string, string>,
+  functions: Set<string>,
+): { code: string; manifest: ManifestPipe; warnings: Diagnostic[] } {
   const file = pipe.entity.file.display;
   const cx: ResolveContext = { pipeId: pipe.id, file, env, systemTypes };
   const source = withGlobalDefaults(effectiveSource(pipe.source, cx), metadata);
@@ -179,7 +193,7 @@ function compilePipe(pipe: CheckedPipe, index: number, metadata: JsonObject | un
       }
       const unit = pipe.dtl.find((d) => d.node === t);
       if (!unit?.program) throw new BuildError(`Pipe '${pipe.id}': the dtl transform could not be compiled.`, file, t.range);
-      checkImplemented(unit.program, pipe, file);
+      collectCalls(unit.program, pipe, file, functions);
       const compiler = new DtlCompiler(unit.program, { prefix: `t${dtlIndex}_`, namespaced: ns.namespaced, sourceDataset }, consts);
       const out = compiler.compile();
       ruleDecls.push(out.declarations);
@@ -243,12 +257,15 @@ function untrackedWarning(pipe: CheckedPipe, file: string, node: JsonArray): Dia
   };
 }
 
-function checkImplemented(program: NonNullable<CheckedPipe['dtl'][number]['program']>, pipe: CheckedPipe, file: string): void {
+/** Adds the functions `program` calls to `into`; one the runtime lacks is a build error. */
+function collectCalls(program: NonNullable<CheckedPipe['dtl'][number]['program']>, pipe: CheckedPipe, file: string, into: Set<string>): void {
   walkProgram(program, {
     expr(e) {
-      if (e.k === 'call' && !INLINE_CALLS.has(e.entry.name) && !implementationOf(e.entry.name)) {
+      if (e.k !== 'call') return;
+      if (!INLINE_CALLS.has(e.entry.name) && !implementationOf(e.entry.name)) {
         throw new BuildError(`Pipe '${pipe.id}': the function '${e.entry.name}' is not available on the local runtime.`, file, e.node.items[0]?.range ?? headRange(e.node));
       }
+      into.add(e.entry.name);
     },
   });
 }

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO, copySample, dtl, tempDir, withoutVolatile } from '../helpers.js';
+import * as esbuild from 'esbuild';
+import { BUNDLE_FEATURES, leaveOut } from '../../src/codegen/bundle-features.js';
+import { REPO, copySample, dtl, tempDir, withoutVolatile, writeProject } from '../helpers.js';
 
 function bundle(file: string, args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [file, ...args], { encoding: 'utf8' });
@@ -68,5 +70,74 @@ describe('a bundle copied to another folder', function () {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^dtl run: Pipe 'customers': the source file \S+ does not exist\.$/m);
     assert.doesNotMatch(r.stderr, /--project/);
+  });
+});
+
+describe('the optional packages a bundle carries', function () {
+  this.timeout(120_000);
+  const PACKAGES = ['libphonenumber-js', 'ajv', 'cron-parser', 'csv-parse'];
+  // esbuild marks each bundled module with a `// node_modules/<package>/...` comment.
+  const carries = (text: string, pkg: string): boolean => text.includes(`// node_modules/${pkg}/`);
+
+  it('are left out when no pipe uses them, and the project still runs', () => {
+    const project = copySample('tutorial');
+    const out = path.join(project, 'out');
+    assert.equal(dtl(['build', project, '-o', out]).code, 0);
+    const entry = path.join(out, 'bundle.mjs');
+    const text = fs.readFileSync(entry, 'utf8');
+    for (const pkg of PACKAGES) assert.ok(!carries(text, pkg), `${pkg} is in the tutorial's bundle`);
+    for (const f of BUNDLE_FEATURES) assert.ok(text.includes(`${f.name}: this bundle was built without it`), `no stub for ${f.name}`);
+    assert.ok(text.length < 600_000, `the bundle has ${text.length} bytes`);
+    const data = path.join(tempDir(), 'd');
+    const run = bundle(entry, ['--once', '--data', data]);
+    assert.equal(run.code, 0, run.stderr);
+    const ds = dtl(['dataset', 'customers-with-orders', '--data', data]);
+    assert.deepEqual(withoutVolatile(JSON.parse(ds.stdout)), withoutVolatile(seed('customers-with-orders')));
+  });
+
+  it('are carried when a pipe uses them: csv source, phonenumber functions, json_schema, cron_expression', () => {
+    const project = writeProject({
+      'people.csv': 'id,name,phone\n1,Ola,+47 22 12 34 56\n2,Kari,not a number\n',
+      'sesam.conf.json': [
+        {
+          _id: 'people',
+          type: 'pipe',
+          source: { type: 'csv', url: 'people.csv', primary_key: 'id' },
+          pump: { cron_expression: '0 3 * * *' },
+          transform: [
+            { type: 'dtl', rules: { default: [['copy', 'name'], ['add', 'tel', ['phonenumber-parse', 'NO', '_S.phone']]] } },
+            { type: 'json_schema', schema: { type: 'object', required: ['tel'], properties: { tel: { type: 'string' } } } },
+          ],
+        },
+      ],
+    });
+    const out = path.join(project, 'out');
+    assert.equal(dtl(['build', project, '-o', out]).code, 0);
+    const entry = path.join(out, 'bundle.mjs');
+    const text = fs.readFileSync(entry, 'utf8');
+    for (const pkg of PACKAGES) assert.ok(carries(text, pkg), `${pkg} is missing from the bundle`);
+    assert.doesNotMatch(text, /this bundle was built without it/);
+    const data = path.join(tempDir(), 'd');
+    const run = bundle(entry, ['--once', '--data', data]);
+    assert.equal(run.code, 0, run.stderr);
+    const people = JSON.parse(dtl(['dataset', 'people', '--data', data]).stdout) as Record<string, unknown>[];
+    assert.deepEqual(
+      people.map((e) => [e['_id'], e['name'], e['tel'], e['valid'], e['errors']]),
+      [
+        ['1', 'Ola', '~rtel:+47-22-12-34-56', true, undefined],
+        ['2', 'Kari', null, false, ["None is not of type 'string'"]],
+      ],
+    );
+  });
+
+  it('left out, fail naming the feature if ever reached', async () => {
+    const dir = tempDir();
+    const entry = path.join(dir, 'entry.mjs');
+    fs.writeFileSync(entry, "import { CronExpressionParser } from 'cron-parser';\nCronExpressionParser.parse('* * * * *');\n");
+    const outfile = path.join(dir, 'out.mjs');
+    await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'silent', plugins: [leaveOut(BUNDLE_FEATURES)] });
+    const r = bundle(outfile, []);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /cron_expression schedules: this bundle was built without it, because no pipe used it when it was built; build the project again with dtl build/);
   });
 });
