@@ -6,7 +6,7 @@
 import { EXTERNAL, writeJson } from '@dtl/runtime/values/json';
 import type { Value } from '@dtl/runtime/values/types';
 import { CANNOT_WRITE, canDecode, canEncode, pythonCodec } from '@dtl/runtime/engine/text-codecs';
-import { retrySettings } from '@dtl/runtime/engine/write-retry';
+import { retrySettings } from '@dtl/runtime/engine/retry';
 import type {
   ManifestPump,
   ManifestSink,

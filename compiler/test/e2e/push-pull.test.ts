@@ -377,6 +377,185 @@ describe('json push sink and json pull source against local servers', function (
     });
   });
 
+  describe('retrying failed reads (max_read_retries, read_retry_delay, the URL system\'s retry_strategy)', () => {
+    /**
+     * A JSON pull endpoint over entities x1..x<n> with _updated 1..n (honouring since and
+     * limit) that first answers with `statuses` in turn (0: the connection is closed
+     * unanswered); it notes when each request came.
+     */
+    async function flaky(statuses: number[], n = 3): Promise<Server & { at: number[] }> {
+      const at: number[] = [];
+      const s = await serve((q, res, count) => {
+        at.push(Date.now());
+        const status = statuses[count - 1] ?? 200;
+        if (status === 0) return res.socket?.destroy();
+        res.statusCode = status;
+        if (status !== 200) return res.end('nope');
+        const since = q.query.since === undefined ? 0 : Number(q.query.since);
+        const limit = q.query.limit === undefined ? Infinity : Number(q.query.limit);
+        res.end(JSON.stringify(Array.from({ length: n }, (_, i) => ({ _id: `x${i + 1}`, _updated: i + 1 })).filter((e) => e._updated > since).slice(0, limit)));
+      });
+      return Object.assign(s, { at });
+    }
+    const gaps = (at: number[]): number[] => at.slice(1).map((t, i) => t - at[i]!);
+    /** A project with pipe `feed` reading the server's /feed with a json source. */
+    function feedProject(port: number, opts: { system?: Record<string, unknown>; source?: Record<string, unknown>; pump?: Record<string, unknown> } = {}): Record<string, unknown> {
+      return {
+        'sesam.conf.json': [
+          { _id: 'remote', type: 'system:url', base_url: `http://127.0.0.1:${port}/`, ...opts.system },
+          { _id: 'feed', type: 'pipe', source: { type: 'json', system: 'remote', url: 'feed', ...opts.source }, ...(opts.pump ? { pump: opts.pump } : {}) },
+        ],
+      };
+    }
+
+    it('a read failing max_read_retries times is retried read_retry_delay seconds apart and the run succeeds; retries count per request (page); a changed read retry property does not make the pipe start over', async () => {
+      // The first page fails three times (503, a closed connection, 500), the second once.
+      const s = await flaky([503, 0, 500, 200, 503]);
+      const logged: string[] = [];
+      try {
+        const project = feedProject(s.port, { source: { supports_since: true, is_chronological: true, page_size: 2 }, pump: { max_read_retries: 3, read_retry_delay: 0.3 } });
+        const r = await start(project, undefined, undefined, { log: (m) => logged.push(m) });
+        await r.rt.runPipe('feed');
+        assert.deepEqual(
+          s.seen.map((q) => q.query),
+          [{ limit: '2' }, { limit: '2' }, { limit: '2' }, { limit: '2' }, { since: '2', limit: '2' }, { since: '2', limit: '2' }, { since: '3', limit: '2' }],
+        );
+        const g = gaps(s.at);
+        for (const i of [0, 1, 2, 4]) assert.ok(g[i]! >= 280, `read_retry_delay before each retry (${g.join(', ')} ms)`);
+        assert.ok(g[3]! < 250 && g[5]! < 250, `no wait after a successful read (${g.join(', ')} ms)`);
+        assert.deepEqual(r.dataset('feed').map((e) => e._id), ['x1', 'x2', 'x3']);
+        const retries = logged.filter((m) => /^pipe feed: read error \(.*\); retry \d of at most 3 in 0\.3 s \(read_retry_delay\)$/.test(m));
+        assert.equal(retries.length, 4, logged.join('\n'));
+        assert.match(retries[1]!, /cannot fetch http:\/\/127\.0\.0\.1:\d+\/feed\?limit=2: .*; retry 2 of/);
+        r.close();
+
+        // Other read retry settings: the next run continues from its since marker.
+        const conf = project['sesam.conf.json'] as Array<Record<string, unknown>>;
+        conf[1]!.pump = { max_read_retries: 1, read_retry_delay: 2 };
+        const before = s.seen.length;
+        const again = await start(project, undefined, r.data);
+        await again.rt.runPipe('feed');
+        assert.deepEqual(s.seen.slice(before).map((q) => q.query), [{ since: '3', limit: '2' }]);
+        again.close();
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('with fewer read retries than failures the run fails with the read error, naming the pipe and the retries made; without retry properties it fails at the first, as before', async () => {
+      let s = await flaky(Array(100).fill(503));
+      try {
+        const r = await start(feedProject(s.port, { pump: { max_read_retries: 2, read_retry_delay: 0.05 } }));
+        const err = await runFails(r, 'feed');
+        assert.match(err.message, /^Pipe 'feed': http:\/\/127\.0\.0\.1:\d+\/feed answered 503 Service Unavailable \(after 2 read retries, max_read_retries is 2\)\.$/);
+        assert.equal(s.seen.length, 3, 'one read and two retries');
+        r.close();
+        s.seen.length = 0;
+        const plain = await start(feedProject(s.port));
+        assert.match((await runFails(plain, 'feed')).message, /^Pipe 'feed': http:\/\/127\.0\.0\.1:\d+\/feed answered 503 Service Unavailable\.$/);
+        assert.equal(s.seen.length, 1);
+        plain.close();
+      } finally {
+        await s.close();
+      }
+      // A refused connection is a read error too.
+      s = await flaky([]);
+      const port = s.port;
+      await s.close();
+      const refused = await start(feedProject(port, { pump: { max_read_retries: 1 } }));
+      assert.match((await runFails(refused, 'feed')).message, /^Pipe 'feed': cannot fetch http:\/\/127\.0\.0\.1:\d+\/feed: .*ECONNREFUSED.* \(after 1 read retry, max_read_retries is 1\)$/);
+      refused.close();
+    });
+
+    it('a local source file that is missing is read once it turns up within the read retries; without them the run fails at once', async () => {
+      const project = {
+        'sesam.conf.json': [
+          FILES,
+          { _id: 'people', type: 'pipe', source: { type: 'csv', system: 'files', url: 'people.csv', primary_key: 'id' }, pump: { max_read_retries: 5, read_retry_delay: 0.2 } },
+          { _id: 'plain', type: 'pipe', source: { type: 'csv', system: 'files', url: 'people.csv', primary_key: 'id' } },
+        ],
+      };
+      const r = await start(project);
+      assert.match((await runFails(r, 'plain')).message, /^Pipe 'plain': the source file .*people\.csv does not exist\.$/);
+      const t0 = Date.now();
+      setTimeout(() => fs.writeFileSync(path.join(r.dir, 'people.csv'), 'id,name\n1,Ann\n'), 300);
+      await r.rt.runPipe('people');
+      assert.ok(Date.now() - t0 >= 300);
+      assert.deepEqual(r.dataset('people').map((e) => [e._id, e.name]), [['1', 'Ann']]);
+      fs.rmSync(path.join(r.dir, 'people.csv'));
+      const err = await runFails(r, 'people');
+      assert.match(err.message, /^Pipe 'people': the source file .*people\.csv does not exist \(after 5 read retries, max_read_retries is 5\)\.$/);
+      r.close();
+    });
+
+    it('retry_strategy sets max_read_retries and read_retry_delay per status code ("default" for no answer); the pump\'s own settings win', async () => {
+      const system = {
+        retry_strategy: {
+          '429': { max_read_retries: 2, read_retry_delay: 2 },
+          '500-599': { max_read_retries: 1 },
+          default: { max_read_retries: 0 },
+        },
+      };
+      const attempt = async (statuses: number[], pump?: Record<string, unknown>): Promise<{ s: Server & { at: number[] }; error?: Error; ms: number }> => {
+        const s = await flaky(statuses);
+        const r = await start(feedProject(s.port, { system, pump }));
+        const t0 = Date.now();
+        let error: Error | undefined;
+        try {
+          await r.rt.runPipe('feed');
+        } catch (e) {
+          error = e as Error;
+        }
+        const ms = Date.now() - t0;
+        r.close();
+        await s.close();
+        return { s, error, ms };
+      };
+      // 429: two retries, 2 s apart.
+      let a = await attempt([429, 429]);
+      assert.equal(a.error, undefined);
+      assert.equal(a.s.seen.length, 3);
+      assert.ok(gaps(a.s.at).every((g) => g >= 1950), `the 429 entry's read_retry_delay (${gaps(a.s.at).join(', ')} ms)`);
+      // A 503 falls in the range: one retry (at once), then the run fails.
+      a = await attempt([503, 503, 503]);
+      assert.match(a.error?.message ?? '', /answered 503 Service Unavailable \(after 1 read retry, max_read_retries is 1\)\.$/);
+      assert.equal(a.s.seen.length, 2);
+      // A closed connection has no status: "default", no retry.
+      a = await attempt([0]);
+      assert.match(a.error?.message ?? '', /^Pipe 'feed': cannot fetch /);
+      assert.equal(a.s.seen.length, 1);
+      // Set on the pump: max_read_retries over "default" and over the 429 entry, read_retry_delay over the 429 entry.
+      a = await attempt([0, 0], { max_read_retries: 2 });
+      assert.equal(a.error, undefined);
+      assert.equal(a.s.seen.length, 3);
+      a = await attempt([429], { max_read_retries: 0 });
+      assert.match(a.error?.message ?? '', /answered 429 Too Many Requests\.$/);
+      assert.equal(a.s.seen.length, 1);
+      a = await attempt([429, 429], { read_retry_delay: 0.1 });
+      assert.equal(a.error, undefined);
+      assert.equal(a.s.seen.length, 3);
+      assert.ok(gaps(a.s.at).every((g) => g >= 90 && g < 1500), `the pump's read_retry_delay (${gaps(a.s.at).join(', ')} ms)`);
+    });
+
+    it('a stop ends the wait before a read retry instead of sitting out read_retry_delay', async () => {
+      const s = await flaky(Array(100).fill(503));
+      try {
+        const r = await start(feedProject(s.port, { pump: { max_read_retries: 5, read_retry_delay: 60 } }));
+        const first = s.next();
+        const running = runFails(r, 'feed');
+        await first;
+        const t0 = Date.now();
+        await r.rt.stop();
+        assert.match((await running).message, /^Pipe 'feed': stopped while waiting to retry a failed read \(http:.*\/feed answered 503 Service Unavailable\)$/);
+        assert.ok(Date.now() - t0 < 5000);
+        assert.equal(s.seen.length, 1);
+        r.close();
+      } finally {
+        await s.close();
+      }
+    });
+  });
+
   describe('URL system', () => {
     it('headers: system defaults, sink headers on top, a differently cased Content-Type replaces the default', async () => {
       const s = await serve();

@@ -3,7 +3,7 @@
  * runtime reads. It is plain JSON, so people and other tools can read the project's shape and
  * its dependency-tracking graph without running anything.
  */
-import type { RetrySettings } from './write-retry.js';
+import type { RetrySettings } from './retry.js';
 
 export interface ManifestSource {
   readonly type: string;
@@ -35,7 +35,7 @@ export interface ManifestPump {
   readonly cron?: string;
   readonly runAtStartup: boolean;
   /**
-   * The retry properties set on the pump (write-retry.ts); absent when none is. They win over
+   * The retry properties set on the pump (retry.ts); absent when none is. They win over
    * a system's retry_strategy, which gives the defaults for the rest.
    */
   readonly retry?: RetrySettings;

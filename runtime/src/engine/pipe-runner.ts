@@ -88,8 +88,8 @@ export class PipeRunner {
     const cx = this.context();
     this.chain = new TransformChain(pipe, module, cx, new HopsExecutor(env.data));
     this.stateFile = path.join(env.dataDir, 'pipes', idFileName(pipe.id) + '.json');
-    // How failed writes are retried changes nothing about what the pipe produces: a changed
-    // retry setting does not make the pipe start over.
+    // How failed reads and writes are retried changes nothing about what the pipe produces: a
+    // changed retry setting does not make the pipe start over.
     this.configHash = createHash('sha1').update(JSON.stringify({ ...pipe, pump: { ...pipe.pump, retry: undefined } })).digest('hex');
   }
 
@@ -171,7 +171,18 @@ export class PipeRunner {
     const state = this.loadState();
     // A CSV or XML file is the whole source rendered, not a log of changes: its pipe always reads in full.
     const sourceState = this.pipe.sink.type === 'csv_endpoint' || this.pipe.sink.type === 'xml_endpoint' ? { ...state, since: {} } : state;
-    const read = openSource(this.withSecrets(this.pipe.source, 'source'), { store: this.env.store, written: this.env.written, projectRoot: this.env.projectRoot, systems: this.env.systems, pipeId: this.pipe.id }, sourceState);
+    const read = openSource(
+      this.withSecrets(this.pipe.source, 'source'),
+      {
+        store: this.env.store,
+        written: this.env.written,
+        projectRoot: this.env.projectRoot,
+        systems: this.env.systems,
+        pipeId: this.pipe.id,
+        pump: { retry: this.pipe.pump.retry, stopRequested: this.env.stopRequested, log: this.env.log },
+      },
+      sourceState,
+    );
     if (!read) return { pipe: this.pipe.id, processed: 0, written: 0, tracked: 0, ms: 0, skipped: 'no pumped source' };
     const trackingStart = this.trackingOffsets();
     const tracked = read.full ? new Set<string>() : this.trackedIds(state);

@@ -18,7 +18,7 @@ import { idFileName } from '../store/names.js';
 import { XmlShapeError, renderXml, xmlOptions } from './xml.js';
 import { pythonStr } from './python-str.js';
 import { CANNOT_WRITE, canEncode, encodeText, pythonCodec, type EncodeErrors } from './text-codecs.js';
-import { writeRetry, type RetrySettings } from './write-retry.js';
+import { retryFor, retryWait, type RetrySettings } from './retry.js';
 
 export interface SinkEnv {
   readonly store: Store;
@@ -27,7 +27,7 @@ export interface SinkEnv {
   readonly pipeId: string;
   readonly dataDir: string;
   readonly log: (msg: string) => void;
-  /** The retry properties set on the pipe's pump (write-retry.ts). */
+  /** The retry properties set on the pipe's pump (retry.ts). */
   readonly retry?: RetrySettings;
   /** True once the run has been asked to stop: a wait before retrying a write ends early. */
   readonly stopRequested?: () => boolean;
@@ -270,7 +270,7 @@ function endpointUrl(sink: ManifestSink, env: SinkEnv): string {
  * request_id; all but the first previous_request_id; a full sync marks its first request
  * is_first and ends with an is_last request. A 409 stops the run (retried from scratch later).
  * Any other failed request is retried as the pump's retry properties and the system's
- * retry_strategy say (write-retry.ts).
+ * retry_strategy say (retry.ts).
  */
 export class JsonPushSink implements Sink {
   private full = false;
@@ -341,17 +341,17 @@ export class JsonPushSink implements Sink {
     const url = this.url + (this.url.includes('?') ? '&' : '?') + params.toString();
     const body = '[' + batch.map((e) => writeJson(e)).join(',') + ']';
     const strategy = this.system?.config.retry_strategy;
-    // Write errors in a row (write-retry.ts): the request is tried again until it succeeds
+    // Write errors in a row (retry.ts): the request is tried again until it succeeds
     // or more write errors come in a row than the pump tolerates.
     for (let writeErrors = 1; ; writeErrors++) {
       let failure: PushFailure | undefined;
       for (let attempt = 0; ; attempt++) {
         failure = await this.post(url, body);
         if (failure === undefined) return;
-        if (attempt >= writeRetry(this.env.retry, strategy, failure.status).batchRetries) break;
+        if (attempt >= retryFor(this.env.retry, strategy, failure.status).batchRetries) break;
         await delay(BATCH_BACKOFF_MS * 2 ** Math.min(attempt, 4));
       }
-      const retry = writeRetry(this.env.retry, strategy, failure.status);
+      const retry = retryFor(this.env.retry, strategy, failure.status);
       if (writeErrors >= retry.maxConsecutiveWriteErrors) {
         const count = writeErrors > 1 ? ` (${writeErrors} write errors in a row, max_consecutive_write_errors is ${retry.maxConsecutiveWriteErrors})` : '';
         throw new SinkError(`Pipe '${this.env.pipeId}': ${failure.message}${count}`);
@@ -359,7 +359,7 @@ export class JsonPushSink implements Sink {
       this.env.log(
         `pipe ${this.env.pipeId}: write error ${writeErrors} of at most ${retry.maxConsecutiveWriteErrors} in a row (${failure.message}); trying again in ${retry.writeRetryDelayMs / 1000} s (write_retry_delay)`,
       );
-      if (!(await this.wait(retry.writeRetryDelayMs))) {
+      if (!(await retryWait(retry.writeRetryDelayMs, this.env.stopRequested))) {
         throw new SinkError(`Pipe '${this.env.pipeId}': stopped while waiting to retry a failed write (${failure.message})`);
       }
     }
@@ -379,18 +379,6 @@ export class JsonPushSink implements Sink {
     const text = res.body.toString('utf8');
     return { status: res.status, message: `${this.url} answered ${res.status} ${res.statusText}${text ? ': ' + text.slice(0, 200) : ''}` };
   }
-
-  /** Waits `ms`, ending early when the run is asked to stop; false then. */
-  private async wait(ms: number): Promise<boolean> {
-    if (ms <= 0) return true;
-    const until = Date.now() + ms;
-    for (;;) {
-      if (this.env.stopRequested?.() === true) return false;
-      const left = until - Date.now();
-      if (left <= 0) return true;
-      await delay(Math.min(left, STOP_CHECK_MS));
-    }
-  }
 }
 
 interface PushFailure {
@@ -401,8 +389,6 @@ interface PushFailure {
 
 /** Backoff before the first batch retry, doubling for each further one. */
 const BATCH_BACKOFF_MS = 200;
-/** How often a wait before retrying a write looks whether the run should stop. */
-const STOP_CHECK_MS = 200;
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -21,6 +21,7 @@ import type { ManifestSource, ManifestSystem } from './manifest.js';
 import { compareValues } from '../values/compare.js';
 import { HttpTransportError, UrlSystemError, httpRequest, requestHeaders, systemUrl, type UrlSystem } from './system-url.js';
 import { decodeSingleByte, decoderLabel, pythonCodec } from './text-codecs.js';
+import { retryFor, retryWait, type RetrySettings } from './retry.js';
 
 export interface SourceState {
   /** Per dataset: the last `_updated` consumed (continuation). */
@@ -52,6 +53,20 @@ export interface SourceEnv {
   readonly projectRoot: string;
   readonly systems: ReadonlyMap<string, ManifestSystem>;
   readonly pipeId: string;
+  /**
+   * Set when the pump reads: a failed read of a json or csv source is then retried as the
+   * pump's retry properties and the system's retry_strategy say (retry.ts). Without it (a
+   * preview, `dtl test`) the first read error is the answer.
+   */
+  readonly pump?: SourcePump;
+}
+
+export interface SourcePump {
+  /** The retry properties set on the pipe's pump. */
+  readonly retry?: RetrySettings;
+  /** True once the run has been asked to stop: a wait before retrying a read ends early. */
+  readonly stopRequested?: () => boolean;
+  readonly log: (msg: string) => void;
 }
 
 export class SourceError extends Error {}
@@ -150,17 +165,67 @@ export function resolveLocation(src: ManifestSource, env: SourceEnv): string {
   return systemUrl(sys, rel) ?? rel;
 }
 
-/** The body of an http(s) source URL. */
-async function fetchLocation(location: string, sys: UrlSystem | undefined, config: Readonly<Record<string, unknown>>, env: SourceEnv): Promise<Buffer> {
+/** A read error: a read that may be tried again (retry.ts). */
+interface ReadFailure {
+  /** The HTTP status; undefined when no answer came, and for a local file. */
+  readonly status?: number;
+  /** What went wrong, for the log. */
+  readonly reason: string;
+  /** What the run fails with when no retry is left. */
+  readonly error: Error;
+}
+
+type ReadAttempt<T> = { readonly value: T } | { readonly failure: ReadFailure };
+
+/**
+ * The value of a read, which is tried again after a read error as long as the pump's
+ * max_read_retries (or the system's retry_strategy for the failure's status) allows, waiting
+ * read_retry_delay seconds before each retry. Without retries left the run fails with the
+ * read's own error, which then also says how many retries were made.
+ */
+async function withReadRetries<T>(read: () => Promise<ReadAttempt<T>>, sys: UrlSystem | undefined, env: SourceEnv): Promise<T> {
+  for (let retries = 0; ; retries++) {
+    const attempt = await read();
+    if ('value' in attempt) return attempt.value;
+    const { status, reason, error } = attempt.failure;
+    const pump = env.pump;
+    const retry = retryFor(pump?.retry, sys?.config.retry_strategy, status);
+    if (pump === undefined || retries >= retry.maxReadRetries) {
+      if (retries > 0) {
+        const note = `after ${retries} read ${retries === 1 ? 'retry' : 'retries'}, max_read_retries is ${retry.maxReadRetries}`;
+        error.message = error.message.endsWith('.') ? `${error.message.slice(0, -1)} (${note}).` : `${error.message} (${note})`;
+      }
+      throw error;
+    }
+    pump.log(`pipe ${env.pipeId}: read error (${reason}); retry ${retries + 1} of at most ${retry.maxReadRetries} in ${retry.readRetryDelayMs / 1000} s (read_retry_delay)`);
+    if (!(await retryWait(retry.readRetryDelayMs, pump.stopRequested))) throw new SourceError(`Pipe '${env.pipeId}': stopped while waiting to retry a failed read (${reason})`);
+  }
+}
+
+/** One GET of an http(s) source URL: its body, or the read error. */
+async function fetchLocation(location: string, sys: UrlSystem | undefined, config: Readonly<Record<string, unknown>>, env: SourceEnv): Promise<ReadAttempt<Buffer>> {
   let res;
   try {
     res = await httpRequest(sys, location, { method: 'GET', headers: requestHeaders(sys, config) });
   } catch (e) {
-    if (e instanceof HttpTransportError || e instanceof UrlSystemError) throw new SourceError(`Pipe '${env.pipeId}': cannot fetch ${location}: ${e.message}`);
-    throw e;
+    if (!(e instanceof HttpTransportError || e instanceof UrlSystemError)) throw e;
+    const reason = `cannot fetch ${location}: ${e.message}`;
+    const error = new SourceError(`Pipe '${env.pipeId}': ${reason}`);
+    // A system the runtime cannot use (its authentication) fails the same way every time.
+    if (e instanceof UrlSystemError) throw error;
+    return { failure: { reason, error } };
   }
-  if (res.status < 200 || res.status >= 300) throw new SourceError(`Pipe '${env.pipeId}': ${location} answered ${res.status} ${res.statusText}.`);
-  return res.body;
+  if (res.status < 200 || res.status >= 300) {
+    const reason = `${location} answered ${res.status} ${res.statusText}`;
+    return { failure: { status: res.status, reason, error: new SourceError(`Pipe '${env.pipeId}': ${reason}.`) } };
+  }
+  return { value: res.body };
+}
+
+/** A failed system call on a local source file is a read error; anything else is a bug, thrown on. */
+function fileFailure(e: unknown, file: string): ReadFailure {
+  if (!(e instanceof Error) || typeof (e as NodeJS.ErrnoException).syscall !== 'string') throw e;
+  return { reason: `cannot read ${file}: ${e.message}`, error: e };
 }
 
 function localFile(location: string, projectRoot: string): string {
@@ -276,6 +341,41 @@ function fileOrUrlSource(src: ManifestSource, env: SourceEnv, state: SourceState
     // Without is_chronological the largest marker seen is the safe continuation point.
     if (since === undefined || src.config.is_chronological === true || compareValues(u, since) > 0) since = u;
   };
+  /** One try at reading the local file (from `offset`): its bytes, or the read error. */
+  const readFile = async (): Promise<ReadAttempt<Buffer>> => {
+    if (!fs.existsSync(file)) {
+      return { failure: { reason: `the source file ${file} does not exist`, error: new MissingSourceFileError(env.pipeId, file) } };
+    }
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch (e) {
+      return { failure: fileFailure(e, file) };
+    }
+    try {
+      const size = fs.fstatSync(fd).size;
+      let data = Buffer.alloc(size - offset);
+      let read = 0;
+      while (read < data.length) {
+        const n = fs.readSync(fd, data, read, data.length - read, offset + read);
+        if (n === 0) break;
+        read += n;
+      }
+      if (follows && !(offset === 0 && data[firstValueByte(data)] === 0x5b)) {
+        const lines = completeLinesEnd(data);
+        data = data.subarray(0, lines.end);
+        partial = lines.partial;
+        nextOffset = offset + lines.end;
+        nextCheck = prefixCheck(fd, nextOffset);
+      }
+      return { value: data };
+    } catch (e) {
+      return { failure: fileFailure(e, file) };
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+  const sys = typeof src.config.system === 'string' ? env.systems.get(src.config.system) : undefined;
   return {
     full,
     skipped: () => skipped,
@@ -283,34 +383,13 @@ function fileOrUrlSource(src: ManifestSource, env: SourceEnv, state: SourceState
       if (skipped) return;
       let data: Buffer;
       if (local) {
-        if (!fs.existsSync(file)) throw new MissingSourceFileError(env.pipeId, file);
-        const fd = fs.openSync(file, 'r');
-        try {
-          const size = fs.fstatSync(fd).size;
-          data = Buffer.alloc(size - offset);
-          let read = 0;
-          while (read < data.length) {
-            const n = fs.readSync(fd, data, read, data.length - read, offset + read);
-            if (n === 0) break;
-            read += n;
-          }
-          if (follows && !(offset === 0 && data[firstValueByte(data)] === 0x5b)) {
-            const lines = completeLinesEnd(data);
-            data = data.subarray(0, lines.end);
-            partial = lines.partial;
-            nextOffset = offset + lines.end;
-            nextCheck = prefixCheck(fd, nextOffset);
-          }
-        } finally {
-          fs.closeSync(fd);
-        }
+        data = await withReadRetries(readFile, sys, env);
       } else {
-        const sys = typeof src.config.system === 'string' ? env.systems.get(src.config.system) : undefined;
         const subset = src.type === 'json' && src.config.subset !== undefined && src.config.subset !== null ? pythonJson(src.config.subset) : undefined;
         let cursor = follows ? state.urlSince : undefined;
         for (;;) {
           const url = withParams(location, { since: cursor, limit: pageSize === undefined ? undefined : String(pageSize), subset });
-          const body = await fetchLocation(url, sys, src.config, env);
+          const body = await withReadRetries(() => fetchLocation(url, sys, src.config, env), sys, env);
           let count = 0;
           for (const chunk of chunks(src.type === 'csv' ? csvEntities(body, src, env, location) : jsonEntities(body, env, location))) {
             if (follows) chunk.forEach(trackUpdated);

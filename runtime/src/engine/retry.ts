@@ -1,6 +1,21 @@
 /**
- * How a sink that writes over HTTP retries a failed write (docs: pump properties and the URL
- * system's `retry_strategy`). Three of the pump's retry properties govern it:
+ * How the pump retries a failed read or write over a system (docs: pump properties and the URL
+ * system's `retry_strategy`). This is the one place that decides which retry settings a
+ * failure gets; sources (sources.ts) and sinks (sinks.ts) do the retrying.
+ *
+ * Reads (json and csv sources, over http(s) or from local files):
+ *
+ *   max_read_retries               retries of a failed read (default 0: the run fails at the
+ *                                  first); a read is one request (one page when paging) or
+ *                                  reading one local file
+ *   read_retry_delay               seconds to wait before each of them (default 0: at once)
+ *
+ * A read error is an HTTP answer that is not 2xx, a request that got no answer (refused,
+ * reset, timed out), or a local source file that is missing or cannot be read. A failed read
+ * yields nothing, so retrying it repeats no entity. When the retries are used up the run
+ * fails with the read's own error.
+ *
+ * Writes (the json push sink):
  *
  *   batch_retries                  retries of a failed batch request (default 3), made at once
  *                                  after a short backoff
@@ -17,7 +32,8 @@
  * A system's `retry_strategy` gives defaults for these properties per HTTP status code: its
  * keys are codes ("429"), ranges ("400-428") or lists of both ("500,502,504"), and "default"
  * covers every other status and failures without one (a refused or reset connection, a
- * timeout). A property set on the pump itself always wins.
+ * timeout, a local file). A property set on the pump itself always wins. A wait before a
+ * retry ends early when the run is asked to stop.
  */
 
 /** The pump properties a retry strategy may set (the docs' list). */
@@ -34,8 +50,11 @@ export const RETRY_PROPERTIES = [
 export type RetryProperty = (typeof RETRY_PROPERTIES)[number];
 export type RetrySettings = Partial<Record<RetryProperty, number>>;
 
-/** What one failed write is retried with. */
-export interface WriteRetry {
+/** What one failed read or write is retried with. */
+export interface Retry {
+  readonly maxReadRetries: number;
+  /** Milliseconds. */
+  readonly readRetryDelayMs: number;
   readonly batchRetries: number;
   readonly maxConsecutiveWriteErrors: number;
   /** Milliseconds. */
@@ -77,12 +96,32 @@ export function strategyFor(strategy: unknown, status: number | undefined): Retr
   return retrySettings((strategy as Record<string, unknown>)['default']);
 }
 
-/** The settings a failed write is retried with: the pump's own, over the system's strategy for the status, over the docs' defaults. */
-export function writeRetry(pump: RetrySettings | undefined, strategy: unknown, status: number | undefined): WriteRetry {
+/**
+ * The settings a failure with this status (undefined: no answer came) is retried with: the
+ * pump's own, over the system's strategy for the status, over the docs' defaults.
+ */
+export function retryFor(pump: RetrySettings | undefined, strategy: unknown, status: number | undefined): Retry {
   const s: RetrySettings = { ...strategyFor(strategy, status), ...pump };
   return {
+    maxReadRetries: Math.floor(s.max_read_retries ?? 0),
+    readRetryDelayMs: (s.read_retry_delay ?? 0) * 1000,
     batchRetries: Math.floor(s.batch_retries ?? 3),
     maxConsecutiveWriteErrors: Math.max(1, Math.floor(s.max_consecutive_write_errors ?? 1)),
     writeRetryDelayMs: (s.write_retry_delay ?? 0) * 1000,
   };
+}
+
+/** How often a wait before a retry looks whether the run should stop. */
+const STOP_CHECK_MS = 200;
+
+/** Waits `ms` before a retry, ending early when the run is asked to stop; false then. */
+export async function retryWait(ms: number, stopRequested: (() => boolean) | undefined): Promise<boolean> {
+  if (ms <= 0) return true;
+  const until = Date.now() + ms;
+  for (;;) {
+    if (stopRequested?.() === true) return false;
+    const left = until - Date.now();
+    if (left <= 0) return true;
+    await new Promise((r) => setTimeout(r, Math.min(left, STOP_CHECK_MS)));
+  }
 }
