@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProjectRuntime } from '@dtl/runtime/engine/project';
 import { parseJsonValues } from '@dtl/runtime/engine/json-stream';
-import { openSource } from '@dtl/runtime/engine/sources';
+import { SourceError, openSource } from '@dtl/runtime/engine/sources';
 import { JsonSyntaxError } from '@dtl/runtime/values/json';
 import type { Entity, Value } from '@dtl/runtime/values/types';
 import { compareOutputs, expectedText, loadSpecs, SpecError, unifiedDiff, type TestSpec } from '../testing/specs.js';
@@ -23,7 +23,7 @@ import { loadAndCheck } from './check.js';
 import { JsonFileError, parseJsonFile } from '../syntax/data-file.js';
 import { buildOrReport, importBuild } from './project-commands.js';
 import { type CliIO, UsageError } from './io.js';
-import { FILTERED_KEY } from '@dtl/runtime/engine/compiled-pipe';
+import { FILTERED_KEY, PipeFailure } from '@dtl/runtime/engine/compiled-pipe';
 
 export const TEST_HELP = `Usage: dtl test [PATH] [--update] [--env FILE] [--keep]
 
@@ -89,6 +89,13 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
       await pushTestdata(rt, loaded.project.root, io);
       await rt.runOnce();
       return args.update ? await updateAll(rt, tested, plan, io) : await verifyAll(rt, tested, plan, io);
+    } catch (e) {
+      // A pipe that fails (a fail! in DTL, a source or schema that cannot be read) fails the tests, as it fails dtl run.
+      if (e instanceof PipeFailure || e instanceof SourceError || e instanceof SinkError) {
+        io.err(`dtl test: ${e.message}`);
+        return 1;
+      }
+      throw e;
     } finally {
       rt.close();
     }
@@ -263,7 +270,7 @@ async function publishedOutput(rt: ProjectRuntime, spec: TestSpec): Promise<Buff
   const params: Record<string, Value> = {};
   for (const [k, v] of Object.entries(spec.parameters)) params[k] = typeof v === 'string' ? v : JSON.stringify(v);
   try {
-    const entities = await pipeOutput(rt, { ...spec, stage: 'sink' }, runner.requestTransform(params));
+    const entities = await pipeOutput(rt, { ...spec, stage: 'sink' }, await runner.prepare(params));
     return publishedFile(served, entities, sink.config, spec.pipe).bytes;
   } catch (e) {
     if (e instanceof SinkError) return e.message;
@@ -314,7 +321,6 @@ async function pushTestdata(rt: ProjectRuntime, root: string, io: CliIO): Promis
 /** The entities a pipe produces at the spec's stage, from the final state of the run. */
 async function pipeOutput(rt: ProjectRuntime, spec: TestSpec, transform?: (e: Entity) => Entity[]): Promise<Entity[]> {
   const runner = rt.runners.get(spec.pipe)!;
-  const run = transform ?? ((e: Entity): Entity[] => runner.transform(e));
   const pipe = runner.pipe;
   if (pipe.source.type === 'http_endpoint') {
     if (!pipe.sink.dataset || !rt.store.exists(pipe.sink.dataset)) return [];
@@ -324,9 +330,10 @@ async function pipeOutput(rt: ProjectRuntime, spec: TestSpec, transform?: (e: En
   const out: Entity[] = [];
   if (!read) return out;
   const raw = spec.stage === 'source' || spec.stage === 'before-transform' || spec.stage === 'before-transforms';
+  const run = raw ? undefined : transform ?? (await runner.prepare());
   for await (const chunk of read.entities) {
     for (const e of chunk) {
-      if (raw) out.push(e);
+      if (run === undefined) out.push(e);
       else for (const t of run(e)) if (t[FILTERED_KEY] !== true) out.push(t);
     }
   }

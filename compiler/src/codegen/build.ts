@@ -15,7 +15,7 @@ import type { CheckResult, CheckedPipe } from '../check/check-project.js';
 import type { EnvVars } from '../config/env.js';
 import { walkProgram } from '../dtl/walk.js';
 import type { JsonArray, JsonObject } from '../syntax/tree.js';
-import { member, toPlain } from '../syntax/nav.js';
+import { member } from '../syntax/nav.js';
 import { headRange } from '../check/check-project.js';
 import { runtimeModuleUrl } from '../paths.js';
 import { flattenTransforms } from '../project/pipes.js';
@@ -31,6 +31,7 @@ import {
   effectiveSink,
   effectiveSource,
   effectiveSystem,
+  effectiveTransform,
   namespaceSettings,
   resolveConditional,
   type ResolveContext,
@@ -188,7 +189,7 @@ function compilePipe(
         throw new BuildError(`Pipe '${pipe.id}': the ${type || 'untyped'} transform cannot run on the local runtime (it runs ${LOCAL_TRANSFORMS.join(', ')}).`, file, (typeNode ?? t).range);
       }
       if (type !== 'dtl') {
-        transforms.push({ type, config: toPlain(t) as Record<string, unknown> });
+        transforms.push(effectiveTransform(t, type, cx));
         continue;
       }
       const unit = pipe.dtl.find((d) => d.node === t);

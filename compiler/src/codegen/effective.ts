@@ -12,6 +12,7 @@ import type {
   ManifestSink,
   ManifestSource,
   ManifestSystem,
+  ManifestTransform,
 } from '@dtl/runtime/engine/manifest';
 import { substituteEnvDeep, type EnvVars } from '../config/env.js';
 import type { JsonObject, JsonValue, Range } from '../syntax/tree.js';
@@ -96,6 +97,25 @@ function localComponent(node: JsonObject, role: 'source' | 'sink', runs: readonl
     );
   }
   return { resolved, config, type };
+}
+
+/**
+ * A transform the runtime runs from its config (xml, json_schema, emit_children): the config
+ * with $ENV substituted. A json_schema transform's schema is fetched from schema_url through
+ * its system as a json source reads (runtime schema-url.ts), so that system must be a system:url.
+ */
+export function effectiveTransform(node: JsonObject, type: string, cx: ResolveContext): ManifestTransform {
+  const config = plain(node, cx);
+  const system = config.system;
+  const systemType = typeof system === 'string' ? cx.systemTypes?.get(system) : undefined;
+  if (type === 'json_schema' && config.schema_url !== undefined && systemType !== undefined && systemType !== 'system:url') {
+    throw new BuildError(
+      `Pipe '${cx.pipeId}': the json_schema transform fetches its schema_url through system '${String(system)}', a ${systemType}; the local runtime fetches it through a system:url only.`,
+      cx.file,
+      (member(node, 'system')?.value ?? node).range,
+    );
+  }
+  return { type, config };
 }
 
 export function effectiveSource(node: JsonObject | undefined, cx: ResolveContext): ManifestSource {

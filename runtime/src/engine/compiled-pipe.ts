@@ -6,7 +6,7 @@
 import { DISCARD, DtlFailure, Filtered } from '../compiled/index.js';
 import { compilePattern, matches, type Pattern } from '../functions/transforms.js';
 import { XmlShapeError, entityXml, xmlOptions } from './xml.js';
-import { SchemaError, jsonSchemaTransform } from './json-schema.js';
+import { SchemaError, hasSchemaUrl, jsonSchemaTransform, type SchemaTransform } from './json-schema.js';
 import type { FnContext } from '../functions/types.js';
 import { step } from '../values/path.js';
 import { Typed, isDict, setProp, type Dict, type Entity, type Value } from '../values/types.js';
@@ -74,6 +74,8 @@ export class TransformChain {
     module: PipeModule,
     cx: FnContext,
     hops: HopsExecutor,
+    /** Validators of the json_schema transforms with schema_url, from schemas fetched for this chain (schema-url.ts). */
+    private readonly fetchedSchemas?: ReadonlyMap<ManifestTransform, SchemaTransform>,
   ) {
     this.instance = module.default({ cx, H: hops });
   }
@@ -117,7 +119,7 @@ export class TransformChain {
   private entityStep(t: ManifestTransform): (e: Entity) => Entity {
     let step = this.steps.get(t);
     if (step === undefined) {
-      const apply = t.type === 'xml' ? this.xmlTransform(t.config) : this.schemaTransform(t.config);
+      const apply = t.type === 'xml' ? this.xmlTransform(t.config) : this.schemaTransform(t);
       const trigger = triggerOf(t.config);
       step = trigger === undefined ? apply : (e) => (trigger(e) ? apply(e) : e);
       this.steps.set(t, step);
@@ -125,10 +127,11 @@ export class TransformChain {
     return step;
   }
 
-  /** A json_schema transform's validator (see json-schema.ts). */
-  private schemaTransform(config: Readonly<Record<string, unknown>>): (e: Entity) => Entity {
+  /** A json_schema transform's validator (see json-schema.ts); with schema_url, the one built from the fetched schema. */
+  private schemaTransform(t: ManifestTransform): (e: Entity) => Entity {
     try {
-      const v = jsonSchemaTransform(config);
+      const v = hasSchemaUrl(t.config) ? this.fetchedSchemas?.get(t) : jsonSchemaTransform(t.config);
+      if (v === undefined) throw new SchemaError("the json_schema transform's schema_url was not fetched before entities reached it");
       return (e) => v.apply(e);
     } catch (err) {
       if (err instanceof SchemaError) throw new PipeFailure(`Pipe '${this.pipe.id}': ${err.message}.`);

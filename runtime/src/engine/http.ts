@@ -243,11 +243,12 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     const { since, limit } = pullParams(url, 10_000);
     const out: Entity[] = [];
     const state = { since: since >= 0 && runner.pipe.source.dataset ? { [runner.pipe.source.dataset]: since } : {} };
+    const transform = transformed ? await runner.prepare() : undefined;
     const read = openSource(runner.pipe.source, { store: rt.store, projectRoot: rt.options.projectRoot, systems: rt.systems, pipeId: id }, state);
     if (read) {
       outer: for await (const chunk of read.entities) {
         for (const e of chunk) {
-          if (transformed) out.push(...runner.transform(e));
+          if (transform) out.push(...transform(e));
           else out.push(e);
           if (out.length >= limit) break outer;
         }
@@ -290,7 +291,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     only('GET');
     const params: Record<string, Value> = {};
     for (const [k, v] of url.searchParams) params[k] = v;
-    const transform = runner.requestTransform(params);
+    const transform = await runner.prepare(params);
     // The json pull protocol: entities after `since` (the source dataset's _updated), at most `limit`.
     const { since, limit } = pullParams(url, Number.MAX_SAFE_INTEGER);
     const dataset = runner.pipe.source.dataset;

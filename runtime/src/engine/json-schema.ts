@@ -159,14 +159,25 @@ function compareKeys(a: number[], b: number[]): number {
   return a.length - b.length;
 }
 
+/** Whether a json_schema transform's schema comes from its schema_url (fetched, see schema-url.ts), which then wins over any `schema`. */
+export function hasSchemaUrl(config: Readonly<Record<string, unknown>>): boolean {
+  return config.schema_url !== undefined && config.schema_url !== null;
+}
+
 export interface SchemaTransform {
   apply(e: Entity): Entity;
 }
 
-/** Compiles a json_schema transform's config; a schema ajv cannot compile is a SchemaError. */
-export function jsonSchemaTransform(config: Readonly<Record<string, unknown>>): SchemaTransform {
+/**
+ * Compiles a json_schema transform's effective config, whose `schema` is the embedded one or
+ * the one fetched from schema_url (`from` then says where from, see schema-url.ts); a schema
+ * ajv cannot compile is a SchemaError.
+ */
+export function jsonSchemaTransform(config: Readonly<Record<string, unknown>>, from?: string): SchemaTransform {
   const schema = config.schema;
-  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) throw new SchemaError('the json_schema transform needs a "schema" object (schema_url cannot be fetched offline)');
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
+    throw new SchemaError(hasSchemaUrl(config) ? "the json_schema transform's schema_url was not fetched before entities reached it" : 'the json_schema transform needs a "schema" object');
+  }
   const draft2020 = typeof (schema as Record<string, unknown>).$schema === 'string' && /2019-09|2020-12/.test((schema as Record<string, string>).$schema!);
   // As Python's jsonschema by default: every error, formats not checked, unknown keywords ignored.
   const options = { allErrors: true, strict: false, validateFormats: false, logger: false as const };
@@ -174,7 +185,7 @@ export function jsonSchemaTransform(config: Readonly<Record<string, unknown>>): 
   try {
     validate = (draft2020 ? new Ajv2020.default(options) : new Ajv.default(options)).compile(schema);
   } catch (e) {
-    throw new SchemaError(`the json_schema transform's schema is not valid: ${e instanceof Error ? e.message : String(e)}`);
+    throw new SchemaError(`the json_schema transform's schema${from === undefined ? '' : ` from ${from}`} is not valid: ${e instanceof Error ? e.message : String(e)}`);
   }
   const keyValid = typeof config.key_valid === 'string' ? config.key_valid : 'valid';
   const keyErrors = typeof config.key_errors === 'string' ? config.key_errors : 'errors';

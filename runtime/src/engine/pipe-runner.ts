@@ -16,7 +16,8 @@ import type { Progress } from './project.js';
 import { HopsExecutor, joinKeys } from './hops.js';
 import type { ManifestPipe, ManifestSystem } from './manifest.js';
 import { DatasetSink, openSink, type Sink } from './sinks.js';
-import { openSource, SourceError, type SourceState } from './sources.js';
+import { openSource, SourceError, type SourcePump, type SourceState } from './sources.js';
+import { fetchSchemas } from './schema-url.js';
 import type { WrittenVersions } from './written-cache.js';
 import { idFileName } from '../store/names.js';
 import { missingSecrets, resolveSecrets, type SecretLookup } from './secrets.js';
@@ -146,19 +147,33 @@ export class PipeRunner {
     };
   }
 
-  /** Transforms one source entity (for receivers, previews and the pipe entities API). */
+  /**
+   * Transforms one source entity with the chain every run shares. A pipe whose json_schema
+   * transform has a schema_url needs its schema fetched first: use prepare() for those.
+   */
   transform(e: Entity): Entity[] {
     this.current = e;
     return this.chain.run(e);
   }
 
   /**
-   * A transform for one publisher request, with the request's parameters as `_B`: a chain of
-   * its own, so that concurrent requests, and the pump, never see another request's `_B`.
+   * The transform for one use of the pipe: a run, or a request (receivers, previews, the pipe
+   * entities API, publishers, `dtl test`). The schemas of json_schema transforms with a
+   * schema_url are fetched now (schema-url.ts); a failed fetch fails here, before any entity is
+   * transformed or written. Such a pipe, and a publisher request (`params`, its parameters as
+   * `_B`), get a chain of their own, so that concurrent requests and the pump never see another
+   * request's `_B` or schema.
    */
-  requestTransform(params: Value): (e: Entity) => Entity[] {
-    const chain = new TransformChain(this.pipe, this.module, this.context(), new HopsExecutor(this.env.data));
-    chain.instance.setRequestParams(params);
+  async prepare(params?: Value): Promise<(e: Entity) => Entity[]> {
+    return this.prepared(params, undefined);
+  }
+
+  private async prepared(params: Value | undefined, pump: SourcePump | undefined): Promise<(e: Entity) => Entity[]> {
+    const env = this.env;
+    const schemas = await fetchSchemas(this.pipe, { pipeId: this.pipe.id, projectRoot: env.projectRoot, systems: env.systems, secrets: env.secrets, pump });
+    if (schemas === undefined && params === undefined) return (e) => this.transform(e);
+    const chain = new TransformChain(this.pipe, this.module, this.context(), new HopsExecutor(env.data), schemas);
+    if (params !== undefined) chain.instance.setRequestParams(params);
     return (e) => {
       this.current = e;
       return chain.run(e);
@@ -169,6 +184,9 @@ export class PipeRunner {
     const started = Date.now();
     if (!this.pumped) return { pipe: this.pipe.id, processed: 0, written: 0, tracked: 0, ms: 0, skipped: 'driven by HTTP requests' };
     const state = this.loadState();
+    const pump: SourcePump = { retry: this.pipe.pump.retry, stopRequested: this.env.stopRequested, log: this.env.log };
+    // Before anything is read or written: a schema that cannot be fetched fails the run here.
+    const transform = await this.prepared(undefined, pump);
     // A CSV or XML file is the whole source rendered, not a log of changes: its pipe always reads in full.
     const sourceState = this.pipe.sink.type === 'csv_endpoint' || this.pipe.sink.type === 'xml_endpoint' ? { ...state, since: {} } : state;
     const read = openSource(
@@ -179,7 +197,7 @@ export class PipeRunner {
         projectRoot: this.env.projectRoot,
         systems: this.env.systems,
         pipeId: this.pipe.id,
-        pump: { retry: this.pipe.pump.retry, stopRequested: this.env.stopRequested, log: this.env.log },
+        pump,
       },
       sourceState,
     );
@@ -262,7 +280,7 @@ export class PipeRunner {
         for (const e of chunk) {
           processed++;
           seen?.add(e['_id'] as string);
-          for (const out of this.transform(e)) buffer.push(out);
+          for (const out of transform(e)) buffer.push(out);
         }
         if (buffer.length >= WRITE_EVERY) await flush(false);
         if (await pause()) return await stopEarly();
@@ -275,7 +293,7 @@ export class PipeRunner {
         const ids = [...tracked].filter((id) => !seen!.has(id));
         for (const e of this.env.data.byIds(this.pipe.source.dataset!, ids)) {
           trackedCount++;
-          for (const out of this.transform(e)) buffer.push(out);
+          for (const out of transform(e)) buffer.push(out);
           if (buffer.length >= WRITE_EVERY) {
             await flush(false);
             if (await pause()) return await stopEarly();

@@ -175,6 +175,8 @@ export class ProjectRuntime {
     }
     return this.serial(async () => {
       const seq = this.checkSequence(pipeId, params);
+      // A schema fetched for the request (schema-url.ts); one that cannot be fetched fails it before anything is written.
+      const transform = await runner.prepare();
       const sink = openSink(runner.pipe.sink, { store: this.store, written: this.written, systems: this.systems, pipeId, dataDir: this.options.dataDir, log: this.log, retry: runner.pipe.pump.retry });
       await sink.begin(false);
       let written = 0;
@@ -184,7 +186,7 @@ export class ProjectRuntime {
       const seen: string[] = [];
       try {
         const out: Entity[] = [];
-        for (const e of entities) for (const t of runner.transform(e)) out.push(t);
+        for (const e of entities) for (const t of transform(e)) out.push(t);
         if (seq) for (const t of out) if (t[FILTERED_KEY] !== true) seen.push(t['_id'] as string);
         written = await sink.write(out);
         // The last request's deletions are committed with its entities: all of it or nothing.

@@ -71,10 +71,10 @@ export interface SourcePump {
 
 export class SourceError extends Error {}
 
-/** A local source file that is not there (a moved bundle looks for files where they were). */
+/** A local file a pipe reads that is not there (a moved bundle looks for files where they were). */
 export class MissingSourceFileError extends SourceError {
-  constructor(pipeId: string, readonly file: string) {
-    super(`Pipe '${pipeId}': the source file ${file} does not exist.`);
+  constructor(pipeId: string, readonly file: string, message = `Pipe '${pipeId}': the source file ${file} does not exist.`) {
+    super(message);
   }
 }
 
@@ -166,7 +166,7 @@ export function resolveLocation(src: ManifestSource, env: SourceEnv): string {
 }
 
 /** A read error: a read that may be tried again (retry.ts). */
-interface ReadFailure {
+export interface ReadFailure {
   /** The HTTP status; undefined when no answer came, and for a local file. */
   readonly status?: number;
   /** What went wrong, for the log. */
@@ -175,7 +175,7 @@ interface ReadFailure {
   readonly error: Error;
 }
 
-type ReadAttempt<T> = { readonly value: T } | { readonly failure: ReadFailure };
+export type ReadAttempt<T> = { readonly value: T } | { readonly failure: ReadFailure };
 
 /**
  * The value of a read, which is tried again after a read error as long as the pump's
@@ -183,7 +183,7 @@ type ReadAttempt<T> = { readonly value: T } | { readonly failure: ReadFailure };
  * read_retry_delay seconds before each retry. Without retries left the run fails with the
  * read's own error, which then also says how many retries were made.
  */
-async function withReadRetries<T>(read: () => Promise<ReadAttempt<T>>, sys: UrlSystem | undefined, env: SourceEnv): Promise<T> {
+export async function withReadRetries<T>(read: () => Promise<ReadAttempt<T>>, sys: UrlSystem | undefined, env: Pick<SourceEnv, 'pipeId' | 'pump'>): Promise<T> {
   for (let retries = 0; ; retries++) {
     const attempt = await read();
     if ('value' in attempt) return attempt.value;
@@ -203,7 +203,7 @@ async function withReadRetries<T>(read: () => Promise<ReadAttempt<T>>, sys: UrlS
 }
 
 /** One GET of an http(s) source URL: its body, or the read error. */
-async function fetchLocation(location: string, sys: UrlSystem | undefined, config: Readonly<Record<string, unknown>>, env: SourceEnv): Promise<ReadAttempt<Buffer>> {
+async function fetchLocation(location: string, sys: UrlSystem | undefined, config: Readonly<Record<string, unknown>>, env: Pick<SourceEnv, 'pipeId'>): Promise<ReadAttempt<Buffer>> {
   let res;
   try {
     res = await httpRequest(sys, location, { method: 'GET', headers: requestHeaders(sys, config) });
@@ -230,6 +230,23 @@ function fileFailure(e: unknown, file: string): ReadFailure {
 
 function localFile(location: string, projectRoot: string): string {
   return location.startsWith('file:') ? new URL(location, 'file://' + projectRoot + '/').pathname : path.resolve(projectRoot, location);
+}
+
+/**
+ * One read of the whole of what `location` (as a json or csv source resolves its url) points
+ * at: over http(s) a GET with the system's headers, authentication, timeouts and TLS settings,
+ * else a local file relative to the project. The bytes, or the read error (a missing file is
+ * a MissingSourceFileError). The json_schema transform reads its schema_url this way.
+ */
+export async function readLocation(location: string, sys: UrlSystem | undefined, env: Pick<SourceEnv, 'pipeId' | 'projectRoot'>): Promise<ReadAttempt<Buffer>> {
+  if (/^https?:/i.test(location)) return fetchLocation(location, sys, {}, env);
+  const file = localFile(location, env.projectRoot);
+  if (!fs.existsSync(file)) return { failure: { reason: `the file ${file} does not exist`, error: new MissingSourceFileError(env.pipeId, file, `Pipe '${env.pipeId}': the file ${file} does not exist.`) } };
+  try {
+    return { value: fs.readFileSync(file) };
+  } catch (e) {
+    return { failure: fileFailure(e, file) };
+  }
 }
 
 /** Block size and count of the sampled fingerprint of a followed file's consumed part. */

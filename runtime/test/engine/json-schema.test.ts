@@ -47,8 +47,13 @@ describe('engine/json-schema (the json_schema transform)', () => {
     assert.equal(pyRepr({ a: [null, true, 1.5, 'q"'] }), "{'a': [None, True, 1.5, 'q\"']}");
   });
 
-  it('a schema ajv cannot compile is an error; schema_url alone cannot be used offline', () => {
+  it('a schema ajv cannot compile is an error, naming where a fetched one came from; a schema_url config needs its schema fetched first', () => {
     assert.throws(() => jsonSchemaTransform({ schema: { type: 'no-such-type' } }), SchemaError);
-    assert.throws(() => jsonSchemaTransform({ schema_url: 'http://x/schema.json' }), /needs a "schema" object/);
+    assert.throws(
+      () => jsonSchemaTransform({ schema: { type: 'no-such-type' } }, 'http://x/schema.json'),
+      (e: Error) => e instanceof SchemaError && e.message.startsWith("the json_schema transform's schema from http://x/schema.json is not valid: "),
+    );
+    assert.throws(() => jsonSchemaTransform({}), /needs a "schema" object/);
+    assert.throws(() => jsonSchemaTransform({ schema_url: 'http://x/schema.json', system: 's' }), /schema_url was not fetched/);
   });
 });
