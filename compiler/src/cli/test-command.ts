@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProjectRuntime } from '@dtl/runtime/engine/project';
 import { parseJsonValues } from '@dtl/runtime/engine/json-stream';
-import { SourceError, openSource } from '@dtl/runtime/engine/sources';
+import { openSource } from '@dtl/runtime/engine/sources';
+import { isRunError } from '@dtl/runtime/engine/run-errors';
 import { JsonSyntaxError } from '@dtl/runtime/values/json';
 import type { Entity, Value } from '@dtl/runtime/values/types';
 import { compareOutputs, expectedText, loadSpecs, SpecError, unifiedDiff, type TestSpec } from '../testing/specs.js';
@@ -23,7 +24,7 @@ import { loadAndCheck } from './check.js';
 import { JsonFileError, parseJsonFile } from '../syntax/data-file.js';
 import { buildOrReport, importBuild } from './project-commands.js';
 import { type CliIO, UsageError } from './io.js';
-import { FILTERED_KEY, PipeFailure } from '@dtl/runtime/engine/compiled-pipe';
+import { FILTERED_KEY } from '@dtl/runtime/engine/compiled-pipe';
 
 export const TEST_HELP = `Usage: dtl test [PATH] [--update] [--env FILE] [--keep]
 
@@ -91,7 +92,7 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
       return args.update ? await updateAll(rt, tested, plan, io) : await verifyAll(rt, tested, plan, io);
     } catch (e) {
       // A pipe that fails (a fail! in DTL, a source or schema that cannot be read) fails the tests, as it fails dtl run.
-      if (e instanceof PipeFailure || e instanceof SourceError || e instanceof SinkError) {
+      if (isRunError(e)) {
         io.err(`dtl test: ${e.message}`);
         return 1;
       }
@@ -326,7 +327,7 @@ async function pipeOutput(rt: ProjectRuntime, spec: TestSpec, transform?: (e: En
     if (!pipe.sink.dataset || !rt.store.exists(pipe.sink.dataset)) return [];
     return [...rt.store.dataset(pipe.sink.dataset).read(-1, { latestOnly: true })];
   }
-  const read = openSource(pipe.source, { store: rt.store, projectRoot: rt.options.projectRoot, systems: new Map(rt.manifest.systems.map((s) => [s.id, s])), pipeId: pipe.id }, { since: {} });
+  const read = openSource(runner.sourceWithSecrets(), { store: rt.store, projectRoot: rt.options.projectRoot, systems: rt.systems, pipeId: pipe.id }, { since: {} });
   const out: Entity[] = [];
   if (!read) return out;
   const raw = spec.stage === 'source' || spec.stage === 'before-transform' || spec.stage === 'before-transforms';

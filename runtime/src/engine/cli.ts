@@ -8,11 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Manifest } from './manifest.js';
 import type { PipeModule } from './compiled-pipe.js';
-import { PipeFailure } from './compiled-pipe.js';
 import { ProjectRuntime, type OnceSummary } from './project.js';
 import { startApi } from './http.js';
-import { MissingSourceFileError, SourceError } from './sources.js';
-import { SinkError } from './sinks.js';
+import { MissingSourceFileError } from './sources.js';
+import { isRunError } from './run-errors.js';
 
 export const RUN_HELP = `Options:
   --once            run every pipe until nothing changes, then exit
@@ -140,7 +139,7 @@ export async function runProject(manifest: Manifest, modules: Readonly<Record<st
     await api.close();
     return 0;
   } catch (e) {
-    if (e instanceof PipeFailure || e instanceof SourceError || e instanceof SinkError) {
+    if (isRunError(e)) {
       const hint = out.hint?.(e);
       printErr(`${out.name}: ${e.message}${hint ? `\n${hint}` : ''}`);
       return 1;

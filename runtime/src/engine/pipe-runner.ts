@@ -14,7 +14,7 @@ import { TransformChain, type CompiledDependency, type CompiledDependencyStep, t
 import type { DataAccess } from './data-access.js';
 import type { Progress } from './project.js';
 import { HopsExecutor, joinKeys } from './hops.js';
-import type { ManifestPipe, ManifestSystem } from './manifest.js';
+import type { ManifestPipe, ManifestSink, ManifestSource, ManifestSystem } from './manifest.js';
 import { DatasetSink, openSink, type Sink } from './sinks.js';
 import { openSource, SourceError, type SourcePump, type SourceState } from './sources.js';
 import { fetchSchemas } from './schema-url.js';
@@ -324,6 +324,16 @@ export class PipeRunner {
       this.env.data.bulk = false;
       this.env.data.invalidate(this.pipe.sink.dataset);
     }
+  }
+
+  /** The source with its `$SECRET(...)` filled in, for requests that read it (the pipe entities API, dtl test). */
+  sourceWithSecrets(): ManifestSource {
+    return this.withSecrets(this.pipe.source, 'source');
+  }
+
+  /** The sink with its `$SECRET(...)` filled in, for requests that write to it (receivers). */
+  sinkWithSecrets(): ManifestSink {
+    return this.withSecrets(this.pipe.sink, 'sink');
   }
 
   /** A source or sink with its `$SECRET(...)` filled in; one nobody provides fails the run, naming it. */

@@ -177,7 +177,7 @@ export class ProjectRuntime {
       const seq = this.checkSequence(pipeId, params);
       // A schema fetched for the request (schema-url.ts); one that cannot be fetched fails it before anything is written.
       const transform = await runner.prepare();
-      const sink = openSink(runner.pipe.sink, { store: this.store, written: this.written, systems: this.systems, pipeId, dataDir: this.options.dataDir, log: this.log, retry: runner.pipe.pump.retry });
+      const sink = openSink(runner.sinkWithSecrets(), { store: this.store, written: this.written, systems: this.systems, pipeId, dataDir: this.options.dataDir, log: this.log, retry: runner.pipe.pump.retry });
       await sink.begin(false);
       let written = 0;
       let deleted = 0;
