@@ -180,6 +180,18 @@ function lines(file: string): string[] {
   return out;
 }
 
+/** The orders as plain JSON, grouped by customer id in file order (the baselines' join index). */
+function rawOrdersByCustomer(orderLines: readonly string[]): Map<string, RawOrder[]> {
+  const index = new Map<string, RawOrder[]>();
+  for (const l of orderLines) {
+    const o = JSON.parse(l) as RawOrder;
+    const list = index.get(o.customer_id);
+    if (list) list.push(o);
+    else index.set(o.customer_id, [o]);
+  }
+  return index;
+}
+
 async function compiledTutorial(): Promise<{ apply: (e: Entity) => Entity[]; setIndex: (m: Map<string, Entity[]>) => void }> {
   const project = loadProject(path.join(REPO, 'samples', 'tutorial'));
   const out = await buildProject(checkProject(project), { outDir: path.join(DATA, 'tutorial-build'), bundle: false, toolVersion: 'bench' });
@@ -224,13 +236,7 @@ async function benchTransform(w: Workload): Promise<void> {
   // Index buckets in hops order, once, like the runtime's in-memory indexes.
   for (const list of dtlIndex.values()) sortInHopsOrder(list);
   const rawCustomers = cLines.map((l) => JSON.parse(l) as RawCustomer);
-  const rawIndex = new Map<string, RawOrder[]>();
-  for (const l of oLines) {
-    const o = JSON.parse(l) as RawOrder;
-    const list = rawIndex.get(o.customer_id);
-    if (list) list.push(o);
-    else rawIndex.set(o.customer_id, [o]);
-  }
+  const rawIndex = rawOrdersByCustomer(oLines);
   const rank = new Map<string, number>();
   for (const list of dtlIndex.values()) list.forEach((e, i) => rank.set(e['_id'] as string, i));
   for (const list of rawIndex.values()) list.sort((a, b) => rank.get(a._id)! - rank.get(b._id)!);
@@ -333,13 +339,7 @@ function derivedEntities(w: Workload): string {
   const stamp = path.join(w.dir, 'customers-with-orders.stamp');
   const want = `${fs.statSync(w.customers).mtimeMs}:${fs.statSync(w.orders).mtimeMs}`;
   if (fs.existsSync(file) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want) return file;
-  const index = new Map<string, RawOrder[]>();
-  for (const l of lines(w.orders)) {
-    const o = JSON.parse(l) as RawOrder;
-    const list = index.get(o.customer_id);
-    if (list) list.push(o);
-    else index.set(o.customer_id, [o]);
-  }
+  const index = rawOrdersByCustomer(lines(w.orders));
   const fd = fs.openSync(file, 'w');
   let out: string[] = [];
   for (const l of lines(w.customers)) {

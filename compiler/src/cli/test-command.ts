@@ -11,7 +11,6 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProjectRuntime } from '@dtl/runtime/engine/project';
 import { parseJsonValues } from '@dtl/runtime/engine/json-stream';
-import { openSource } from '@dtl/runtime/engine/sources';
 import { isRunError } from '@dtl/runtime/engine/run-errors';
 import { JsonSyntaxError } from '@dtl/runtime/values/json';
 import type { Entity, Value } from '@dtl/runtime/values/types';
@@ -327,7 +326,7 @@ async function pipeOutput(rt: ProjectRuntime, spec: TestSpec, transform?: (e: En
     if (!pipe.sink.dataset || !rt.store.exists(pipe.sink.dataset)) return [];
     return [...rt.store.dataset(pipe.sink.dataset).read(-1, { latestOnly: true })];
   }
-  const read = openSource(runner.sourceWithSecrets(), { store: rt.store, projectRoot: rt.options.projectRoot, systems: rt.systems, pipeId: pipe.id }, { since: {} });
+  const read = runner.requestSource({ since: {} });
   const out: Entity[] = [];
   if (!read) return out;
   const raw = spec.stage === 'source' || spec.stage === 'before-transform' || spec.stage === 'before-transforms';

@@ -21,10 +21,6 @@ function fail(name: string): string {
   return `throw new Error(${JSON.stringify(`${name}: this bundle was built without it, because no pipe used it when it was built; build the project again with dtl build`)});`;
 }
 
-function transformTypes(pipes: readonly ManifestPipe[]): Set<string> {
-  return new Set(pipes.flatMap((p) => p.transforms.map((t) => t.type)));
-}
-
 export const BUNDLE_FEATURES: readonly BundleFeature[] = [
   {
     name: 'the phonenumber functions',
@@ -33,7 +29,7 @@ export const BUNDLE_FEATURES: readonly BundleFeature[] = [
   },
   {
     name: 'the json_schema transform',
-    used: (pipes) => transformTypes(pipes).has('json_schema'),
+    used: (pipes) => pipes.some((p) => p.transforms.some((t) => t.type === 'json_schema')),
     // json-schema.ts constructs `new Ajv.default(...)` (the CommonJS module's default).
     stubs: Object.fromEntries(['ajv', 'ajv/dist/2020.js'].map((m) => [m, `class Missing { constructor() { ${fail('the json_schema transform')} } }\nexport default { default: Missing };`])),
   },

@@ -14,7 +14,6 @@ import type { Entity, Value } from '../values/types.js';
 import { isDict } from '../values/types.js';
 import { JsonInputError, parseJsonValues } from './json-stream.js';
 import { BadRequestError, ConflictError, NotFoundError, type ProjectRuntime } from './project.js';
-import { openSource } from './sources.js';
 import { publishedFile } from './sinks.js';
 import { FILTERED_KEY } from '../store/record.js';
 
@@ -244,7 +243,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     const out: Entity[] = [];
     const state = { since: since >= 0 && runner.pipe.source.dataset ? { [runner.pipe.source.dataset]: since } : {} };
     const transform = transformed ? await runner.prepare() : undefined;
-    const read = openSource(runner.sourceWithSecrets(), { store: rt.store, projectRoot: rt.options.projectRoot, systems: rt.systems, pipeId: id }, state);
+    const read = runner.requestSource(state);
     if (read) {
       outer: for await (const chunk of read.entities) {
         for (const e of chunk) {
@@ -296,7 +295,7 @@ async function handle(rt: ProjectRuntime, req: http.IncomingMessage, res: http.S
     const { since, limit } = pullParams(url, Number.MAX_SAFE_INTEGER);
     const dataset = runner.pipe.source.dataset;
     const out: Entity[] = [];
-    const read = openSource(runner.sourceWithSecrets(), { store: rt.store, projectRoot: rt.options.projectRoot, systems: rt.systems, pipeId: id }, { since: since >= 0 && dataset ? { [dataset]: since } : {} });
+    const read = runner.requestSource({ since: since >= 0 && dataset ? { [dataset]: since } : {} });
     if (read) {
       outer: for await (const chunk of read.entities) {
         for (const e of chunk) {

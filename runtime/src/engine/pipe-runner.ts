@@ -14,9 +14,9 @@ import { TransformChain, type CompiledDependency, type CompiledDependencyStep, t
 import type { DataAccess } from './data-access.js';
 import type { Progress } from './project.js';
 import { HopsExecutor, joinKeys } from './hops.js';
-import type { ManifestPipe, ManifestSink, ManifestSource, ManifestSystem } from './manifest.js';
+import type { ManifestPipe, ManifestSink, ManifestSystem } from './manifest.js';
 import { DatasetSink, openSink, type Sink } from './sinks.js';
-import { openSource, SourceError, type SourcePump, type SourceState } from './sources.js';
+import { openSource, SourceError, type SourcePump, type SourceRead, type SourceState } from './sources.js';
 import { fetchSchemas } from './schema-url.js';
 import type { WrittenVersions } from './written-cache.js';
 import { idFileName } from '../store/names.js';
@@ -326,9 +326,10 @@ export class PipeRunner {
     }
   }
 
-  /** The source with its `$SECRET(...)` filled in, for requests that read it (the pipe entities API, dtl test). */
-  sourceWithSecrets(): ManifestSource {
-    return this.withSecrets(this.pipe.source, 'source');
+  /** The source read for a request (the pipe entities API, publishers, dtl test): secrets filled in, read once, no pump retries. */
+  requestSource(state: SourceState): SourceRead | undefined {
+    const env = this.env;
+    return openSource(this.withSecrets(this.pipe.source, 'source'), { store: env.store, projectRoot: env.projectRoot, systems: env.systems, pipeId: this.pipe.id }, state);
   }
 
   /** The sink with its `$SECRET(...)` filled in, for requests that write to it (receivers). */
